@@ -28,7 +28,7 @@ _CONTEXT_WORDING = re.compile(
 _NO_TARGET = "No matching target server found"
 
 
-class GMIError(BaseLLMException):
+class GMIError(BaseLLMException):  # type: ignore[misc]
     """Raised by the chat config; LiteLLM's HTTP handler hands it to :func:`to_litellm_exception`."""
 
 
@@ -98,33 +98,38 @@ def to_litellm_exception(
     ``Retry-After`` on 429 and 503.
     """
     request = request or httpx.Request("POST", "https://api.gmi-serving.com/v1/chat/completions")
-    response = httpx.Response(status_code, headers=dict(headers or {}), request=request)
-    kwargs: dict[str, Any] = {"model": model, "llm_provider": PROVIDER, "response": response}
     text = message or f"GMI returned HTTP {status_code}"
-    if status_code in (401, 403):
-        return litellm.AuthenticationError(message=text, **kwargs)
-    if status_code == 404:
-        if _NO_TARGET in text or not text.strip():
-            text = f"GMI has no deployment for model {model!r}: {text}"
-        return litellm.NotFoundError(message=text, **kwargs)
     if status_code == 408:
-        return litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)
+        timeout: Exception = litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)
+        return timeout
+    if status_code == 404 and (_NO_TARGET in text or not text.strip()):
+        text = f"GMI has no deployment for model {model!r}: {text}"
+    response = httpx.Response(status_code, headers=dict(headers or {}), request=request)
+    error: Exception = _exception_class(status_code, text)(
+        message=text, model=model, llm_provider=PROVIDER, response=response
+    )
+    return error
+
+
+def _exception_class(status_code: int, text: str) -> Any:
+    """The LiteLLM exception class for a GMI status (and, for 400s, its wording)."""
+    if status_code in (401, 403):
+        return litellm.AuthenticationError
+    if status_code == 404:
+        return litellm.NotFoundError
     if status_code == 429:
-        return litellm.RateLimitError(message=text, **kwargs)
+        return litellm.RateLimitError
     if status_code == 402:
-        payment = getattr(litellm, "PaymentRequiredError", None)  # added after 1.81.1
-        if payment is not None:
-            return payment(message=text, **kwargs)  # type: ignore[no-any-return]
-        return litellm.BadRequestError(message=f"payment required: {text}", **kwargs)
+        return getattr(litellm, "PaymentRequiredError", litellm.BadRequestError)  # added after 1.81.1
     if status_code in (400, 413, 422) and is_context_overflow(text):
-        return litellm.ContextWindowExceededError(message=text, **kwargs)
+        return litellm.ContextWindowExceededError
     if status_code == 422:
-        return litellm.UnprocessableEntityError(message=text, **kwargs)
+        return litellm.UnprocessableEntityError
     if 400 <= status_code < 500:
-        return litellm.BadRequestError(message=text, **kwargs)
+        return litellm.BadRequestError
     if status_code in (502, 503, 504):
-        return litellm.ServiceUnavailableError(message=text, **kwargs)
-    return litellm.InternalServerError(message=text, **kwargs)
+        return litellm.ServiceUnavailableError
+    return litellm.InternalServerError
 
 
 def from_base_exception(exc: BaseLLMException, *, model: str) -> Exception:

@@ -1,0 +1,1 @@
+"""GMI chat completions: config, parameters, streaming and reasoning."""

@@ -1,0 +1,138 @@
+"""GMI's SSE stream: errors raised, ``<think>`` split, and chunks shaped for the running LiteLLM.
+
+GMI sends usage in a final chunk with no choices (GMI docs, "Important Notes"), may send an error
+envelope inside a 200 stream, and some models inline ``<think>`` in content. LiteLLM's OpenAI iterator
+handles none of the three the way a caller needs, so this subclass does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from litellm.llms.openai.chat.gpt_transformation import OpenAIChatCompletionStreamingHandler
+from litellm.types.utils import ModelResponseStream
+
+from litellm_gmi.chat.reasoning import ThinkTagSplitter
+from litellm_gmi.errors import GMIError, extract_message
+
+
+class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[misc]
+    """Parses one GMI SSE chunk at a time into a :class:`ModelResponseStream`."""
+
+    def __init__(self, streaming_response: Any, sync_stream: bool, json_mode: bool | None = False) -> None:
+        super().__init__(streaming_response=streaming_response, sync_stream=sync_stream, json_mode=json_mode)
+        self._splitter = ThinkTagSplitter()
+
+    def chunk_parser(self, chunk: dict[str, Any]) -> ModelResponseStream:
+        error = chunk.get("error")
+        if error:
+            code = error.get("code") if isinstance(error, dict) else None
+            status = code if isinstance(code, int) and 400 <= code < 600 else 500
+            raise GMIError(status_code=status, message=extract_message(json.dumps(chunk)))
+        for choice in chunk.get("choices") or []:
+            delta = choice.get("delta") or {}
+            content = delta.get("content")
+            reasoning, text = (
+                self._splitter.feed(content) if isinstance(content, str) and content else ("", "")
+            )
+            if choice.get("finish_reason"):
+                held_reasoning, held_text = self._splitter.flush()
+                reasoning, text = reasoning + held_reasoning, text + held_text
+            if isinstance(content, str) or text:
+                delta["content"] = text
+            if reasoning:
+                delta["reasoning_content"] = (delta.get("reasoning_content") or "") + reasoning
+        # Built here rather than by the parent, whose 1.81 version drops usage and requires an id.
+        fields: dict[str, Any] = {
+            "id": chunk.get("id"),
+            "object": "chat.completion.chunk",
+            "created": chunk.get("created"),
+            "model": chunk.get("model"),
+            "choices": chunk.get("choices") or [],
+        }
+        if chunk.get("usage"):
+            fields["usage"] = chunk["usage"]
+        return ModelResponseStream(**fields)
+
+
+def to_generic_chunks(stream: Iterator[Any]) -> Iterator[dict[str, Any]]:
+    """Re-shape chunks as ``GenericStreamingChunk`` dicts for LiteLLM before 1.89.
+
+    Those releases stop reading at the first finished chunk, and GMI sends usage after it, so the
+    finish is held back and sent together with the usage.
+    """
+    converter = _GenericConverter()
+    for chunk in stream:
+        yield from converter.convert(chunk)
+    yield from converter.finish()
+
+
+async def ato_generic_chunks(stream: AsyncIterator[Any]) -> AsyncIterator[dict[str, Any]]:
+    """Async twin of :func:`to_generic_chunks`."""
+    converter = _GenericConverter()
+    async for chunk in stream:
+        for item in converter.convert(chunk):
+            yield item
+    for item in converter.finish():
+        yield item
+
+
+class _GenericConverter:
+    def __init__(self) -> None:
+        self.finish_reason: str | None = None
+        self.usage: dict[str, Any] | None = None
+
+    def convert(self, chunk: ModelResponseStream | dict[str, Any]) -> Iterator[dict[str, Any]]:
+        if not isinstance(chunk, ModelResponseStream):
+            return  # LiteLLM's iterator yields an empty generic dict for "[DONE]" and blank lines
+        usage = getattr(chunk, "usage", None)
+        if usage is not None:
+            self.usage = usage.model_dump() if hasattr(usage, "model_dump") else dict(usage)
+        for choice in chunk.choices:
+            delta = choice.delta
+            if choice.finish_reason:
+                self.finish_reason = choice.finish_reason
+            reasoning = getattr(delta, "reasoning_content", None)
+            tool_calls = delta.tool_calls or []
+            text = delta.content or ""
+            if not (text or reasoning or tool_calls):
+                continue
+            for position, call in enumerate(tool_calls or [None]):
+                yield {
+                    "text": text if position == 0 else "",
+                    "tool_use": _tool_use(call),
+                    "is_finished": False,
+                    "finish_reason": "",
+                    "usage": None,
+                    "index": choice.index,
+                    "provider_specific_fields": {"reasoning_content": reasoning}
+                    if reasoning and position == 0
+                    else None,
+                }
+
+    def finish(self) -> Iterator[dict[str, Any]]:
+        # A non-None provider_specific_fields makes LiteLLM < 1.89 keep this chunk (and GMI's usage)
+        # instead of discarding it as empty and re-counting tokens locally.
+        yield {
+            "text": "",
+            "tool_use": None,
+            "is_finished": True,
+            "finish_reason": self.finish_reason or "stop",
+            "usage": self.usage,
+            "index": 0,
+            "provider_specific_fields": {},
+        }
+
+
+def _tool_use(call: Any) -> dict[str, Any] | None:
+    if call is None:
+        return None
+    function = call.function
+    return {
+        "id": call.id,
+        "type": "function",
+        "function": {"name": function.name, "arguments": function.arguments or ""},
+        "index": call.index,
+    }

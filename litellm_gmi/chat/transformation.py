@@ -1,0 +1,178 @@
+"""``GMIChatConfig``: GMI's chat route as a LiteLLM ``OpenAIGPTConfig``, in the style of Fireworks.
+
+LiteLLM's ``BaseLLMHTTPHandler`` drives it: ``validate_environment`` (key, organisation, User-Agent),
+``get_complete_url``, ``transform_request``, then ``transform_response`` or the stream iterator, and
+``get_error_class`` for non-2xx answers. Parameter rules live in :mod:`litellm_gmi.chat.params`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from litellm.llms.openai.chat.gpt_transformation import OpenAIGPTConfig
+from litellm.types.utils import ModelResponse
+
+from litellm_gmi.chat import params as gmi_params
+from litellm_gmi.chat.reasoning import split_think
+from litellm_gmi.chat.streaming import GMIStreamIterator
+from litellm_gmi.constants import PROVIDER
+from litellm_gmi.credentials import (
+    auth_headers,
+    merge_headers,
+    resolve_api_base,
+    resolve_api_key,
+    resolve_org_id,
+)
+from litellm_gmi.errors import GMIError, extract_message
+
+ORG_ID_PARAM = "organization"
+"""LiteLLM's own name for an organisation (``completion(organization=...)``), sent as X-Organization-ID."""
+
+
+class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
+    """Chat completions on ``https://api.gmi-serving.com/v1``."""
+
+    # GMI-only parameters, declared like Fireworks declares its own.
+    top_k: int | None = None
+    ignore_eos: bool | None = None
+    context_length_exceeded_behavior: str | None = None
+    repetition_penalty: float | None = None
+    min_p: float | None = None
+
+    @property
+    def custom_llm_provider(self) -> str:
+        return PROVIDER
+
+    def get_supported_openai_params(self, model: str) -> list[str]:
+        return [p.name for p in gmi_params.PARAMS]
+
+    def map_openai_params(
+        self,
+        non_default_params: dict[str, Any],
+        optional_params: dict[str, Any],
+        model: str,
+        drop_params: bool,
+    ) -> dict[str, Any]:
+        optional_params.update(
+            gmi_params.prepare_params(
+                non_default_params,
+                model=model,
+                stream=bool(non_default_params.get("stream")),
+                drop_params=drop_params,
+                supports_response_schema=supports_response_schema(model),
+            )
+        )
+        return optional_params
+
+    def validate_environment(
+        self,
+        headers: dict[str, Any],
+        model: str,
+        messages: list[Any],
+        optional_params: dict[str, Any],
+        litellm_params: dict[str, Any],
+        api_key: str | None = None,
+        api_base: str | None = None,
+    ) -> dict[str, Any]:
+        key = resolve_api_key(api_key, model=model)
+        org_id = resolve_org_id(litellm_params.get(ORG_ID_PARAM))
+        base = {**auth_headers(key, org_id), "Content-Type": "application/json"}
+        # The caller's extra_headers win, except that auth always comes from the resolved key.
+        merged = merge_headers(base, headers)
+        return merge_headers(merged, {"Authorization": base["Authorization"]})
+
+    def get_complete_url(
+        self,
+        api_base: str | None,
+        api_key: str | None,
+        model: str,
+        optional_params: dict[str, Any],
+        litellm_params: dict[str, Any],
+        stream: bool | None = None,
+    ) -> str:
+        base = resolve_api_base(api_base)
+        return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
+
+    def transform_request(
+        self,
+        model: str,
+        messages: list[Any],
+        optional_params: dict[str, Any],
+        litellm_params: dict[str, Any],
+        headers: dict[str, Any],
+    ) -> dict[str, Any]:
+        tool_choice = optional_params.get("tool_choice")
+        body: dict[str, Any] = super().transform_request(
+            model, messages, optional_params, litellm_params, headers
+        )
+        if tool_choice is not None:  # the parent drops a tool_choice sent without tools; we never drop
+            body["tool_choice"] = tool_choice
+        return body
+
+    def transform_response(
+        self,
+        model: str,
+        raw_response: httpx.Response,
+        model_response: ModelResponse,
+        logging_obj: Any,
+        request_data: dict[str, Any],
+        messages: list[Any],
+        optional_params: dict[str, Any],
+        litellm_params: dict[str, Any],
+        encoding: Any,
+        api_key: str | None = None,
+        json_mode: bool | None = None,
+    ) -> ModelResponse:
+        try:
+            raw_response.json()
+        except ValueError as exc:
+            raise GMIError(
+                status_code=502,
+                message=f"GMI returned a body that is not JSON ({len(raw_response.content)} bytes): "
+                f"{raw_response.text[:200]!r}",
+                headers=raw_response.headers,
+            ) from exc
+        response: ModelResponse = super().transform_response(
+            model,
+            raw_response,
+            model_response,
+            logging_obj,
+            request_data,
+            messages,
+            optional_params,
+            litellm_params,
+            encoding,
+            api_key,
+            json_mode,
+        )
+        for choice in response.choices:
+            message = getattr(choice, "message", None)
+            content = getattr(message, "content", None)
+            if message is None or not isinstance(content, str):
+                continue
+            reasoning, answer = split_think(content)
+            if reasoning is not None:
+                message.content = answer
+                message.reasoning_content = reasoning
+        return response
+
+    def get_error_class(
+        self, error_message: str, status_code: int, headers: dict[str, Any] | httpx.Headers
+    ) -> GMIError:
+        return GMIError(status_code=status_code, message=extract_message(error_message), headers=headers)
+
+    def get_model_response_iterator(
+        self, streaming_response: Any, sync_stream: bool, json_mode: bool | None = False
+    ) -> GMIStreamIterator:
+        return GMIStreamIterator(
+            streaming_response=streaming_response, sync_stream=sync_stream, json_mode=json_mode
+        )
+
+
+def supports_response_schema(model: str) -> bool:
+    """Whether the shipped catalog says ``model`` honours ``json_schema`` (unknown models: no)."""
+    from litellm_gmi.catalog import load_catalog
+
+    entry = load_catalog().get(model)
+    return bool(entry and entry.get("supports_response_schema"))

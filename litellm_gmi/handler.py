@@ -1,0 +1,200 @@
+"""``GMIProvider``: the ``CustomLLM`` LiteLLM dispatches ``gmi/`` calls to.
+
+It adds nothing to the transport: every call is handed to LiteLLM's own ``BaseLLMHTTPHandler`` with
+:class:`GMIChatConfig`, so sync, async, streaming, logging callbacks, cost tracking and client pooling
+are LiteLLM's. What it does add: parameter validation before the network, the version shims measured in
+shared/reference/litellm_extension_points.md §3a, and GMI errors mapped to LiteLLM's typed exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import litellm
+from litellm.llms.base_llm.chat.transformation import BaseLLMException
+from litellm.llms.custom_httpx.http_handler import AsyncHTTPHandler, HTTPHandler, get_async_httpx_client
+from litellm.llms.custom_httpx.llm_http_handler import BaseLLMHTTPHandler
+from litellm.llms.custom_llm import CustomLLM
+from litellm.types.utils import ModelResponse
+from typing_extensions import override
+
+from litellm_gmi.chat.params import prepare_params
+from litellm_gmi.chat.streaming import ato_generic_chunks, to_generic_chunks
+from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
+from litellm_gmi.compat import STREAM_PASSTHROUGH
+from litellm_gmi.constants import PROVIDER
+from litellm_gmi.credentials import resolve_api_key
+from litellm_gmi.errors import from_base_exception
+
+_INNER_PROVIDER = "custom"
+"""Label for the inner LiteLLM call. ``"gmi"`` is not an ``LlmProviders`` value, and LiteLLM before 1.89
+mis-parses chunks of a provider listed in ``_custom_providers`` (extension notes §3a, problem 2)."""
+
+_DEFAULT_TIMEOUT = 600.0
+
+ORG_ID_KWARG = "org_id"
+"""``completion(..., org_id="...")`` sends ``X-Organization-ID``; LiteLLM drops its own ``organization``
+argument before a custom provider sees it."""
+
+
+class GMIProvider(CustomLLM):  # type: ignore[misc]
+    """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.config = GMIChatConfig()
+        self._http = BaseLLMHTTPHandler()
+
+    @override
+    def completion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
+        return _mapped(model, lambda: self._call(model, messages, is_async=False, stream=False, **kwargs))
+
+    @override
+    async def acompletion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
+        try:
+            response: ModelResponse = await self._call(model, messages, is_async=True, stream=False, **kwargs)
+        except BaseLLMException as exc:
+            raise from_base_exception(exc, model=model) from exc
+        return response
+
+    @override
+    def streaming(self, model: str, messages: list[Any], **kwargs: Any) -> Iterator[Any]:
+        stream = _mapped(model, lambda: self._call(model, messages, is_async=False, stream=True, **kwargs))
+        chunks = _mapped_iter(model, _raw_chunks(stream))
+        return chunks if STREAM_PASSTHROUGH else to_generic_chunks(chunks)
+
+    @override
+    async def astreaming(self, model: str, messages: list[Any], **kwargs: Any) -> AsyncIterator[Any]:
+        # LiteLLM iterates this directly, so it must be an async generator, not a coroutine.
+        try:
+            stream = await self._call(model, messages, is_async=True, stream=True, **kwargs)
+        except BaseLLMException as exc:
+            raise from_base_exception(exc, model=model) from exc
+        chunks = _amapped_iter(model, _raw_chunks(stream))
+        async for chunk in chunks if STREAM_PASSTHROUGH else ato_generic_chunks(chunks):
+            yield chunk
+
+    def _call(
+        self,
+        model: str,
+        messages: list[Any],
+        *,
+        is_async: bool,
+        stream: bool,
+        model_response: ModelResponse,
+        logging_obj: Any,
+        optional_params: dict[str, Any],
+        api_key: str | None = None,
+        api_base: str | None = None,
+        litellm_params: dict[str, Any] | None = None,
+        timeout: Any = None,
+        client: Any = None,
+        headers: dict[str, Any] | None = None,
+        encoding: Any = None,
+        **_ignored: Any,
+    ) -> Any:
+        litellm_params = dict(litellm_params or {})
+        resolve_api_key(api_key, model=model)  # a missing key fails here, before any network call
+        caller = _caller_settings(logging_obj)
+        optional_params = dict(optional_params)
+        org_id = optional_params.pop(ORG_ID_KWARG, None)
+        if org_id:
+            litellm_params[ORG_ID_PARAM] = org_id
+        if caller.get("user") is not None and "user" not in optional_params:
+            optional_params["user"] = caller["user"]
+        drop = bool(caller.get("drop_params") or litellm_params.get("drop_params") or litellm.drop_params)
+        prepared = prepare_params(
+            optional_params,
+            model=model,
+            stream=stream,
+            drop_params=drop,
+            supports_response_schema=supports_response_schema(model),
+        )
+        if stream:
+            prepared["stream"] = True
+        return self._http.completion(
+            model=model,
+            messages=messages,
+            api_base=api_base,
+            custom_llm_provider=_INNER_PROVIDER,
+            model_response=model_response,
+            encoding=encoding,
+            logging_obj=logging_obj,
+            optional_params=prepared,
+            timeout=timeout or _DEFAULT_TIMEOUT,
+            litellm_params=litellm_params,
+            acompletion=is_async,
+            stream=stream,
+            api_key=api_key,
+            headers=dict(headers or {}),
+            client=_http_client(client, is_async=is_async, litellm_params=litellm_params),
+            provider_config=self.config,
+        )
+
+
+def _caller_settings(logging_obj: Any) -> dict[str, Any]:
+    """What the caller passed that LiteLLM keeps from custom providers: ``drop_params`` and ``user``.
+
+    LiteLLM records them on the logging object it gives every provider (``model_call_details``, the
+    same dict callbacks receive as ``kwargs``) but drops them from ``optional_params`` for custom
+    providers. Reading them keeps ``user`` from being silently lost and honours a per-call ``drop_params``.
+    """
+    details = getattr(logging_obj, "model_call_details", None)
+    if not isinstance(details, dict):
+        return {}
+    params = details.get("litellm_params") or {}
+    optional = details.get("optional_params") or {}
+    return {"drop_params": params.get("drop_params"), "user": optional.get("user")}
+
+
+def _http_client(client: Any, *, is_async: bool, litellm_params: dict[str, Any]) -> Any:
+    """LiteLLM's async path looks a client up by ``LlmProviders(provider)``, which ``gmi`` is not.
+
+    Passing our own pooled client avoids that lookup (extension notes §3a, problem 1); an OpenAI SDK
+    client given for another provider is ignored rather than misused.
+    """
+    if is_async:
+        if isinstance(client, AsyncHTTPHandler):
+            return client
+        return get_async_httpx_client(
+            llm_provider=PROVIDER, params={"ssl_verify": litellm_params.get("ssl_verify")}
+        )
+    return client if isinstance(client, HTTPHandler) else None
+
+
+def _raw_chunks(stream: Any) -> Any:
+    """On LiteLLM < 1.89, the parsed chunks under its inner stream wrapper.
+
+    ``BaseLLMHTTPHandler`` wraps our iterator in a ``CustomStreamWrapper``. On releases before 1.89 that
+    inner wrapper stops at the finish chunk and re-counts tokens, losing GMI's trailing usage chunk, so
+    we read its ``completion_stream`` and hand LiteLLM generic chunks ourselves. From 1.89 the inner
+    wrapper keeps GMI's usage and the outer one passes its chunks through, so it is left in place.
+    """
+    return stream if STREAM_PASSTHROUGH else getattr(stream, "completion_stream", stream)
+
+
+def _mapped(model: str, call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except BaseLLMException as exc:
+        raise from_base_exception(exc, model=model) from exc
+
+
+def _mapped_iter(model: str, stream: Any) -> Iterator[Any]:
+    try:
+        yield from stream
+    except BaseLLMException as exc:
+        raise from_base_exception(exc, model=model) from exc
+
+
+async def _amapped_iter(model: str, stream: Any) -> AsyncIterator[Any]:
+    try:
+        async for chunk in stream:
+            yield chunk
+    except BaseLLMException as exc:
+        raise from_base_exception(exc, model=model) from exc
+
+
+gmi_provider = GMIProvider()
+"""The instance LiteLLM's ``custom_provider_map`` (and the proxy YAML) points at."""

@@ -1,0 +1,80 @@
+"""Make ``gmi/`` resolve to :data:`litellm_gmi.handler.gmi_provider` on every supported LiteLLM.
+
+Public route: an entry in ``litellm.custom_provider_map`` plus ``litellm.utils.custom_llm_setup()``.
+
+One private write, needed from LiteLLM 1.81.3 on: those releases ship a built-in JSON ``gmi`` row that
+``get_llm_provider`` and ``completion`` consult *before* custom providers, so the row is popped from
+``litellm.llms.openai_like.json_loader.JSONProviderRegistry._providers`` and kept for
+:func:`unregister`. tests/test_registration.py fails if an upgrade moves or renames that structure.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+import litellm
+
+from litellm_gmi.constants import PROVIDER
+from litellm_gmi.handler import gmi_provider
+
+logger = logging.getLogger("litellm_gmi")
+
+_saved_builtin_row: Any = None
+
+
+def _json_registry() -> Any:
+    """LiteLLM's JSON provider registry, or ``None`` on releases before it existed (< 1.81)."""
+    try:
+        from litellm.llms.openai_like.json_loader import JSONProviderRegistry
+    except ImportError:
+        return None
+    return JSONProviderRegistry
+
+
+def builtin_row_active() -> bool:
+    """True while LiteLLM's own JSON ``gmi`` row would take ``gmi/`` calls away from this package."""
+    registry = _json_registry()
+    return bool(registry is not None and registry.exists(PROVIDER))
+
+
+def register(*, override_builtin: bool = True) -> None:
+    """Route ``gmi/`` through this package and publish the model catalog. Safe to call repeatedly."""
+    global _saved_builtin_row  # noqa: PLW0603 - the popped row is restored by unregister()
+    if not any(
+        item.get("provider") == PROVIDER and item.get("custom_handler") is gmi_provider
+        for item in litellm.custom_provider_map
+    ):
+        litellm.custom_provider_map.append({"provider": PROVIDER, "custom_handler": gmi_provider})
+    registry = _json_registry()
+    if override_builtin and registry is not None and registry.exists(PROVIDER):
+        # PRIVATE: JSONProviderRegistry._providers (litellm/llms/openai_like/json_loader.py).
+        _saved_builtin_row = registry._providers.pop(PROVIDER)
+    if override_builtin and builtin_row_active():
+        warnings.warn(
+            "litellm_gmi could not disable LiteLLM's built-in 'gmi' route; "
+            "gmi/ calls will bypass litellm_gmi",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    litellm.utils.custom_llm_setup()
+    from litellm_gmi.catalog import register_catalog
+
+    register_catalog()
+
+
+def unregister() -> None:
+    """Undo :func:`register`: drop our handler and give LiteLLM its built-in row back."""
+    global _saved_builtin_row  # noqa: PLW0603
+    litellm.custom_provider_map[:] = [
+        item for item in litellm.custom_provider_map if item.get("custom_handler") is not gmi_provider
+    ]
+    if not any(item.get("provider") == PROVIDER for item in litellm.custom_provider_map):
+        for names in (litellm._custom_providers, litellm.provider_list):
+            while PROVIDER in names:
+                names.remove(PROVIDER)
+    registry = _json_registry()
+    if registry is not None and _saved_builtin_row is not None:
+        registry._providers[PROVIDER] = _saved_builtin_row
+        _saved_builtin_row = None
