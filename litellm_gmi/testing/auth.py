@@ -1,0 +1,31 @@
+"""Bearer-key checks shared by the chat and request-queue routes.
+
+The emulator accepts any non-empty key except ones that ask to fail: a key containing ``invalid`` gets
+401 and one containing ``forbidden`` gets 403. The key itself is never echoed or logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AuthFailure:
+    """Why a request was refused; each API wraps it in its own error shape."""
+
+    status: int
+    message: str
+
+
+def check_auth(headers: Mapping[str, str]) -> AuthFailure | None:
+    """``None`` when the request may proceed."""
+    scheme, _, key = headers.get("Authorization", "").strip().partition(" ")
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key:
+        return AuthFailure(401, "Missing API key: send 'Authorization: Bearer <GMI API key>'")
+    if "invalid" in key:
+        return AuthFailure(401, "Invalid API key")
+    if "forbidden" in key:
+        return AuthFailure(403, "This API key is not allowed to use this resource")
+    return None

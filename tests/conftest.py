@@ -1,0 +1,203 @@
+"""Shared test configuration: the VCR setup and the local GMI emulator.
+
+Cassettes
+    One per test, under ``tests/cassettes/<test module>/<test name>.yaml``. They are recorded by really
+    running the code against the emulator (``--record-mode=once``) or, with ``GMI_RECORD_LIVE=1`` and a
+    real ``GMI_API_KEY``, against the live API (``--record-mode=rewrite``). CI replays them with
+    ``--record-mode=none`` (see pyproject), so a missing cassette fails instead of calling out.
+
+    Secrets never reach a cassette: ``Authorization`` and ``X-Organization-ID`` are replaced with
+    ``REDACTED`` (so a review still sees that they were sent), and tests/test_cassettes.py scans every
+    file for anything key-shaped.
+
+    Requests match on method, path, query, the JSON body (parsed, so key order does not matter) and the
+    headers GMI cares about. Scheme, host and port are not matched: the emulator listens on a free port,
+    and a cassette recorded live must still replay in CI where only the emulator exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sysconfig
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# LiteLLM reads these at import time: never fetch the remote cost map, never download tiktoken files,
+# and use httpx (which VCR records) rather than the aiohttp transport for async calls.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault(
+    "TIKTOKEN_CACHE_DIR",
+    str(Path(sysconfig.get_paths()["purelib"]) / "litellm" / "litellm_core_utils" / "tokenizers"),
+)
+os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
+
+import pytest
+import yaml
+
+from litellm_gmi.constants import API_KEY_ENVS, DEFAULT_API_BASE, DEFAULT_QUEUE_API_BASE
+from litellm_gmi.testing import GMIEmulator
+
+CASSETTE_ROOT = Path(__file__).parent / "cassettes"
+TEST_API_KEY = "sk-gmi-test-0000000000000000000000"
+TEST_ORG_ID = "org-test-4242"
+LIVE_API_KEY = os.environ.get("GMI_API_KEY", "")
+LIVE = os.environ.get("GMI_RECORD_LIVE") == "1" and bool(LIVE_API_KEY)
+"""Recording against GMI itself needs both a real key and an explicit opt-in."""
+EMULATOR_PORT = 8765
+"""Recorded URIs show the emulator on this port whatever port it really had, for stable diffs."""
+
+# Context limits the test emulator enforces instead of the catalog's, so overflow tests stay small.
+SMALL_CONTEXT_MODEL = "zai-org/GLM-4.7-FP8"
+SMALL_CONTEXT_LIMIT = 256
+
+_SECRET_HEADERS = ("authorization", "x-organization-id", "api-key", "x-api-key", "cookie", "set-cookie")
+_NOISY_RESPONSE_HEADERS = ("date", "server", "x-request-id", "cf-ray", "set-cookie")
+_MATCHED_HEADERS = ("x-organization-id", "content-type")
+_LOCAL_URI = re.compile(r"^http://(127\.0\.0\.1|localhost):\d+")
+
+
+# --------------------------------------------------------------------------------------------- VCR ---
+class ReadableJSONSerializer:
+    """YAML cassettes whose JSON bodies are stored as YAML trees, so a diff shows which field changed."""
+
+    @staticmethod
+    def serialize(cassette_dict: dict[str, Any]) -> str:
+        for interaction in cassette_dict.get("interactions", []):
+            _tree_body(interaction["request"], "body")
+            _tree_body(interaction["response"]["body"], "string")
+        return str(yaml.safe_dump(cassette_dict, sort_keys=False, allow_unicode=True, width=110))
+
+    @staticmethod
+    def deserialize(cassette_string: str) -> dict[str, Any]:
+        data: dict[str, Any] = yaml.safe_load(cassette_string) or {}
+        for interaction in data.get("interactions", []):
+            _string_body(interaction["request"], "body")
+            _string_body(interaction["response"]["body"], "string")
+        return data
+
+
+def _tree_body(holder: dict[str, Any], key: str) -> None:
+    body = holder.get(key)
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return
+    if isinstance(body, str):
+        try:
+            holder[key] = {"json": json.loads(body)}
+            return
+        except ValueError:
+            holder[key] = body
+    elif body is not None:
+        holder[key] = body
+
+
+def _string_body(holder: dict[str, Any], key: str) -> None:
+    body = holder.get(key)
+    if isinstance(body, dict) and set(body) == {"json"}:
+        holder[key] = json.dumps(body["json"])
+
+
+def _canonical_request(request: Any) -> Any:
+    request.uri = _LOCAL_URI.sub(f"http://127.0.0.1:{EMULATOR_PORT}", request.uri)
+    for name in list(request.headers):
+        if name.lower() in _SECRET_HEADERS:
+            request.headers[name] = "REDACTED"
+    return request
+
+
+def _canonical_response(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers", {})
+    for name in list(headers):
+        if name.lower() in _NOISY_RESPONSE_HEADERS:
+            del headers[name]
+    return response
+
+
+def _json_body_matcher(recorded: Any, live: Any) -> None:
+    assert _parsed(recorded.body) == _parsed(live.body), "request bodies differ"
+
+
+def _parsed(body: Any) -> Any:
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except (TypeError, ValueError):
+        return body
+
+
+def _gmi_headers_matcher(recorded: Any, live: Any) -> None:
+    """Headers GMI acts on must agree: the organisation header's presence and the content type."""
+    for name in _MATCHED_HEADERS:
+        r_has = any(k.lower() == name for k in recorded.headers)
+        l_has = any(k.lower() == name for k in live.headers)
+        assert r_has == l_has, f"header {name} sent in one request only"
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "before_record_request": _canonical_request,
+        "before_record_response": _canonical_response,
+        "decode_compressed_response": True,
+        "match_on": ["method", "path", "query", "json_body", "gmi_headers"],
+        "serializer": "yaml",
+        "allow_playback_repeats": False,
+    }
+
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    return str(CASSETTE_ROOT / request.module.__name__.rsplit(".", 1)[-1])
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    vcr.register_serializer("yaml", ReadableJSONSerializer)  # replaces vcrpy's plain YAML
+    vcr.register_matcher("json_body", _json_body_matcher)
+    vcr.register_matcher("gmi_headers", _gmi_headers_matcher)
+
+
+# ---------------------------------------------------------------------------------------- emulator ---
+@pytest.fixture(scope="session")
+def _emulator_server() -> Iterator[GMIEmulator]:
+    with GMIEmulator(context_limits={SMALL_CONTEXT_MODEL: SMALL_CONTEXT_LIMIT}) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def gmi_emulator(_emulator_server: GMIEmulator) -> Iterator[GMIEmulator]:
+    """The session's emulator, with faults and recorded requests cleared around each test."""
+    _emulator_server.clear_faults()
+    _emulator_server.requests.clear()
+    yield _emulator_server
+    _emulator_server.clear_faults()
+    _emulator_server.requests.clear()
+
+
+@pytest.fixture
+def small_context_model() -> str:
+    """A catalog model the test emulator limits to a few hundred tokens, so overflows stay small."""
+    return SMALL_CONTEXT_MODEL
+
+
+@pytest.fixture
+def gmi_env(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEmulator:
+    """Point the package at the emulator (or at GMI itself when recording live) through the environment."""
+    for name in (*API_KEY_ENVS, "GMI_ORG_ID", "GMI_API_BASE", "GMI_QUEUE_API_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    if LIVE:
+        monkeypatch.setenv("GMI_API_KEY", LIVE_API_KEY)
+        monkeypatch.setenv("GMI_API_BASE", DEFAULT_API_BASE)
+        monkeypatch.setenv("GMI_QUEUE_API_BASE", DEFAULT_QUEUE_API_BASE)
+    else:
+        monkeypatch.setenv("GMI_API_KEY", TEST_API_KEY)
+        monkeypatch.setenv("GMI_API_BASE", gmi_emulator.chat_base)
+        monkeypatch.setenv("GMI_QUEUE_API_BASE", gmi_emulator.queue_base)
+    return gmi_emulator

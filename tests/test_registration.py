@@ -1,0 +1,62 @@
+"""``gmi/`` resolves to our provider on LiteLLM releases with and without the built-in JSON row.
+
+If a LiteLLM upgrade moves the JSON registry or its dispatch order, these tests fail loudly.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+import litellm
+import pytest
+
+import litellm_gmi
+from litellm_gmi import registration
+from litellm_gmi.compat import _release
+
+HAS_BUILTIN_ROW = _release(version("litellm")) >= (1, 81, 3)
+
+
+@pytest.fixture
+def reregister():
+    yield
+    litellm_gmi.register()
+
+
+def test_import_registers_gmi_as_a_custom_provider() -> None:
+    entries = [i for i in litellm.custom_provider_map if i["provider"] == "gmi"]
+    assert [e["custom_handler"] for e in entries] == [litellm_gmi.gmi_provider]
+    assert "gmi" in litellm._custom_providers
+
+
+def test_builtin_row_is_out_of_the_way() -> None:
+    assert not litellm_gmi.builtin_row_active()
+    model, provider, _, _ = litellm.get_llm_provider("gmi/deepseek-ai/DeepSeek-V3.2")
+    assert (model, provider) == ("deepseek-ai/DeepSeek-V3.2", "gmi")
+
+
+def test_register_is_idempotent() -> None:
+    before = list(litellm.custom_provider_map)
+    litellm_gmi.register()
+    litellm_gmi.register()
+    assert litellm.custom_provider_map == before
+
+
+@pytest.mark.skipif(not HAS_BUILTIN_ROW, reason="this LiteLLM has no built-in gmi row to restore")
+def test_unregister_gives_litellm_its_row_back(reregister: None) -> None:
+    litellm_gmi.unregister()
+    assert litellm_gmi.builtin_row_active()
+    assert not any(i["custom_handler"] is litellm_gmi.gmi_provider for i in litellm.custom_provider_map)
+    litellm_gmi.register()
+    assert not litellm_gmi.builtin_row_active()
+
+
+@pytest.mark.skipif(HAS_BUILTIN_ROW, reason="only releases before 1.81.3 lack the built-in row")
+def test_old_release_has_no_row_to_pop() -> None:
+    assert registration._saved_builtin_row is None
+
+
+def test_private_structure_we_touch_still_exists() -> None:
+    registry = registration._json_registry()
+    assert registry is not None, "litellm.llms.openai_like.json_loader.JSONProviderRegistry moved"
+    assert isinstance(registry._providers, dict)
