@@ -1,0 +1,33 @@
+"""The README's commands are the ones CI runs and the ones that exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def _setup_commands() -> list[str]:
+    setup = README.split("## Setup", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```bash\n(.*?)```", setup, flags=re.DOTALL)
+    return [line for block in blocks for line in block.strip().splitlines()]
+
+
+def test_setup_has_install_test_and_demo() -> None:
+    install, test, demo = _setup_commands()
+    assert install == 'pip install -e ".[test]"'
+    assert test == "python -m pytest"
+    assert demo.endswith("litellm-gmi demo")
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    test = _setup_commands()[1]
+    assert f'TEST_COMMAND="{test}"' in (ROOT / ".ci" / "run").read_text()
+
+
+def test_pyproject_declares_a_range_not_a_pin() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'"litellm>=1\.81\.1,<[0-9.]+"', pyproject)
+    assert "litellm==" not in pyproject
