@@ -88,17 +88,17 @@ def _calls(model: str, tool_model: str) -> int:
         )
 
         info = litellm.get_model_info(model)
+        per_million = [(info[key] or 0) * 1e6 for key in ("input_cost_per_token", "output_cost_per_token")]
         cost = response._hidden_params.get("response_cost")
         _section(
             "4. cost lookup",
-            f"{model}: context {info['max_input_tokens']:,} tokens, "
-            f"${(info['input_cost_per_token'] or 0) * 1e6:.2f} / ${(info['output_cost_per_token'] or 0) * 1e6:.2f}"
-            f" per 1M tokens in/out; call 1 cost ${cost:.8f}",
+            f"{model}: context {info['max_input_tokens']:,} tokens, ${per_million[0]:.2f} / "
+            f"${per_million[1]:.2f} per 1M tokens in/out; call 1 cost ${cost:.8f}",
         )
     except litellm.AuthenticationError as exc:
         print(f"\nauthentication failed: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # noqa: BLE001 - a demo reports any failure in one line
+    except Exception as exc:  # a demo reports any failure in one line
         print(f"\ndemo failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     return 0
