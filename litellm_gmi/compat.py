@@ -7,15 +7,17 @@ yield ``GenericStreamingChunk`` dicts.
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import version
 from typing import Final
 
 
 def _release(text: str) -> tuple[int, ...]:
+    """``"1.89.0rc2"`` → ``(1, 89, 0)``: the leading digits of each of the first three parts."""
     parts: list[int] = []
     for piece in text.split(".")[:3]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits or 0))
+        digits = re.match(r"\d*", piece)
+        parts.append(int(digits.group() or 0) if digits else 0)
     return tuple(parts)
 
 

@@ -1,0 +1,17 @@
+"""Release parsing behind the version shims."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from litellm_gmi import compat
+
+
+def test_release_parsing() -> None:
+    assert compat._release("1.81.1") == (1, 81, 1)
+    assert compat._release("1.89.0rc2") == (1, 89, 0)
+    assert compat._release("1.106") == (1, 106)
+
+
+def test_stream_passthrough_follows_the_installed_litellm() -> None:
+    assert compat.STREAM_PASSTHROUGH is (compat._release(version("litellm")) >= (1, 89, 0))
