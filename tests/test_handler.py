@@ -448,3 +448,52 @@ def test_api_base_argument_beats_the_environment(
     monkeypatch.setenv("GMI_API_BASE", "http://127.0.0.1:9/v1")  # nothing listens on port 9
     response = litellm.completion(model=MODEL, messages=MESSAGES, api_base=gmi_env.chat_base)
     assert response.choices[0].message.content
+
+
+# --------------------------------------------------------------------------- LiteLLM's own machinery ---
+class _CostRecorder(litellm.integrations.custom_logger.CustomLogger):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.costs: list[float] = []
+
+    def log_success_event(self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any) -> None:
+        self.costs.append(kwargs["response_cost"])
+
+    async def async_log_success_event(
+        self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
+    ) -> None:
+        self.costs.append(kwargs["response_cost"])
+
+
+@pytest.fixture
+def cost_recorder(monkeypatch: pytest.MonkeyPatch) -> _CostRecorder:
+    recorder = _CostRecorder()
+    monkeypatch.setattr(litellm, "callbacks", [recorder])
+    return recorder
+
+
+def _wait_for(recorder: _CostRecorder, count: int) -> None:
+    """LiteLLM runs success callbacks on a worker thread; give it a bounded moment."""
+    import time
+
+    for _ in range(800):
+        if len(recorder.costs) >= count:
+            return
+        time.sleep(0.01)
+
+
+@pytest.mark.vcr
+def test_success_callback_runs_once_with_the_cost(vcr: Any, cost_recorder: _CostRecorder) -> None:
+    litellm.completion(model=MODEL, messages=MESSAGES)
+    _wait_for(cost_recorder, 1)
+    assert len(cost_recorder.costs) == 1
+    assert cost_recorder.costs[0] > 0
+
+
+@pytest.mark.vcr
+def test_stream_callback_runs_once_with_gmis_usage_cost(vcr: Any, cost_recorder: _CostRecorder) -> None:
+    chunks = list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
+    assert chunks
+    _wait_for(cost_recorder, 1)
+    assert len(cost_recorder.costs) == 1
+    assert cost_recorder.costs[0] > 0
