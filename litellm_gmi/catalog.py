@@ -1,0 +1,157 @@
+"""The model catalog this package ships, and its registration into LiteLLM's cost map.
+
+The catalog is data the package owns (``model_catalog.json``): GMI ids with context, prices and
+capability flags, each figure with its source. LiteLLM answers cost, context and capability lookups
+from ``litellm.model_cost``, so :func:`register_catalog` merges our rows there; they override LiteLLM's
+own ``gmi/`` rows because ours are newer and cover ~7x more models. The JSON is parsed once, on first use.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal, TypedDict, cast
+
+import litellm
+
+from litellm_gmi.constants import PROVIDER
+
+CATALOG_FILENAME = "model_catalog.json"
+Mode = Literal["chat", "image", "video", "audio"]
+
+FLAGS = (
+    "supports_function_calling",
+    "supports_vision",
+    "supports_reasoning",
+    "supports_response_schema",
+    "supports_tool_choice",
+)
+"""Capability flags, named as in LiteLLM's cost map so they copy across unchanged."""
+
+_COST_FIELDS = ("input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost")
+_LITELLM_MODES: Mapping[str, str] = {
+    "chat": "chat",
+    "image": "image_generation",
+    "video": "video_generation",
+    "audio": "audio_speech",
+}
+
+
+class _OptionalFields(TypedDict, total=False):
+    output_cost_per_request: float | None
+    output_cost_per_second: float | None
+    notes: str
+
+
+class CatalogEntry(_OptionalFields):
+    """One model as stored in ``model_catalog.json`` (see ``model_catalog.schema.json``)."""
+
+    id: str
+    mode: Mode
+    max_input_tokens: int | None
+    max_output_tokens: int | None
+    input_cost_per_token: float | None
+    output_cost_per_token: float | None
+    cache_read_input_token_cost: float | None
+    supports_function_calling: bool
+    supports_vision: bool
+    supports_reasoning: bool
+    supports_response_schema: bool
+    supports_tool_choice: bool
+    deprecated: bool
+    replacement: str | None
+    source: str
+    source_date: str
+
+
+def catalog_path() -> Path:
+    """The catalog file to read: the source tree's in a checkout, else the copy packaged in the wheel.
+
+    A checkout comes first because an editable install also force-includes a copy into site-packages,
+    and that copy is a snapshot from install time, not the file being edited.
+    """
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / CATALOG_FILENAME).is_file():
+        return checkout / CATALOG_FILENAME
+    return Path(str(resources.files("litellm_gmi").joinpath(CATALOG_FILENAME)))
+
+
+def read_document(path: Path | None = None) -> dict[str, Any]:
+    """The whole catalog file (header and ``models``), uncached; the refresh CLI rewrites it."""
+    data = json.loads((path or catalog_path()).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("models"), list):
+        raise ValueError(f"{path or catalog_path()}: not a model catalog (no 'models' list)")
+    return data
+
+
+@cache
+def load_catalog() -> Mapping[str, CatalogEntry]:
+    """Catalog entries keyed by GMI id (no ``gmi/`` prefix); parsed once, read-only."""
+    models = cast("list[CatalogEntry]", read_document()["models"])
+    return MappingProxyType({entry["id"]: entry for entry in models})
+
+
+def litellm_row(entry: CatalogEntry) -> dict[str, Any]:
+    """One cost-map row in LiteLLM's field names.
+
+    Unknown (null) figures are left out rather than written as ``None``: LiteLLM multiplies costs
+    without checking, and an absent key lets a built-in figure stand instead of erasing it.
+    """
+    row: dict[str, Any] = {"litellm_provider": PROVIDER, "mode": _LITELLM_MODES[entry["mode"]]}
+    figures: dict[str, Any] = {
+        "max_input_tokens": entry["max_input_tokens"],
+        "max_output_tokens": entry["max_output_tokens"],
+        "max_tokens": entry["max_output_tokens"],
+    }
+    figures.update({name: entry[name] for name in _COST_FIELDS})  # type: ignore[literal-required]
+    per_request = entry.get("output_cost_per_request")
+    per_second = entry.get("output_cost_per_second")
+    if entry["mode"] == "image":
+        figures["output_cost_per_image"] = per_request
+    elif entry["mode"] == "video":
+        figures["output_cost_per_video_per_second"] = per_second
+        figures["output_cost_per_second"] = per_second
+    if per_request is not None:
+        figures["output_cost_per_request"] = per_request
+    row.update({name: value for name, value in figures.items() if value is not None})
+    row.update({flag: entry[flag] for flag in FLAGS})  # type: ignore[literal-required]
+    if entry["mode"] == "chat":
+        row["supports_system_messages"] = True
+    if entry["deprecated"]:
+        row["deprecated"] = True
+    return row
+
+
+def litellm_cost_map() -> dict[str, dict[str, Any]]:
+    """The whole catalog as ``litellm.register_model`` input, keyed ``gmi/<id>``."""
+    return {f"{PROVIDER}/{model_id}": litellm_row(entry) for model_id, entry in load_catalog().items()}
+
+
+_registered: dict[str, dict[str, Any]] | None = None
+
+
+def register_catalog() -> None:
+    """Merge the catalog into ``litellm.model_cost`` so lookups answer from it; idempotent.
+
+    ``register_model`` is called positionally because old releases lack its newer keyword arguments.
+    A second call is a no-op unless something (e.g. a late remote cost-map download on releases
+    without replay) replaced our rows in between.
+    """
+    global _registered  # noqa: PLW0603 - one registration per process
+    if _registered is not None and all(
+        litellm.model_cost.get(key, {}).get("litellm_provider") == PROVIDER
+        and all(litellm.model_cost[key].get(name) == value for name, value in row.items())
+        for key, row in _registered.items()
+    ):
+        return
+    mapping = litellm_cost_map()
+    for key, row in mapping.items():
+        # Seeding new keys first makes register_model's built-in lookup an exact hit; for a key it has
+        # never seen, LiteLLM rebuilds its case-insensitive index of ~4,000 keys once per model (~70 ms).
+        litellm.model_cost.setdefault(key, dict(row))
+    litellm.register_model(mapping)
+    _registered = mapping

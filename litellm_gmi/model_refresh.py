@@ -1,0 +1,222 @@
+"""Refreshing the catalog from GMI's live ``GET /v1/models``: tolerant parsing, diff and merge.
+
+Nobody has published the field names GMI uses for context, output limit and prices
+(gmi_api_facts.md §1.2), so every known spelling is accepted and nothing but ``id`` is required. The
+merge only touches figures the live list actually provides: flags, notes, deprecation and the sources
+of untouched figures are curated by hand and survive a refresh. Pure data in, data out; no network.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LIVE_SOURCE = "GMI /v1/models"
+FIGURES = ("max_input_tokens", "max_output_tokens", "input_cost_per_token", "output_cost_per_token")
+"""The catalog fields a live listing can update, in catalog order."""
+
+_CONTEXT_KEYS = ("context_length", "max_model_len", "context_window", "max_context_length")
+_OUTPUT_KEYS = ("max_output_tokens", "max_tokens", "max_completion_tokens")
+_PRICE_PAIRS = (("prompt", "completion"), ("input", "output"))
+_PER_MILLION_THRESHOLD = 0.001
+"""No model costs $1,000 per 1M tokens, so a price at or above this is per 1M, below it per token."""
+
+
+@dataclass(frozen=True)
+class LiveModel:
+    """What one ``/v1/models`` entry told us; ``None`` where it said nothing usable."""
+
+    id: str
+    max_input_tokens: int | None = None
+    max_output_tokens: int | None = None
+    input_cost_per_token: float | None = None
+    output_cost_per_token: float | None = None
+
+    def figures(self) -> dict[str, int | float | None]:
+        """The values keyed by catalog field name."""
+        return {name: getattr(self, name) for name in FIGURES}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure that differs between the catalog and the live list."""
+
+    id: str
+    field: str
+    old: int | float | None
+    new: int | float
+
+
+@dataclass(frozen=True)
+class CatalogDiff:
+    """Chat models only: media models live on the request queue, not on ``/v1/models``."""
+
+    added: tuple[LiveModel, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[Change, ...] = field(default=())
+
+    def is_empty(self) -> bool:
+        """True when the catalog already matches the live list."""
+        return not (self.added or self.removed or self.changed)
+
+
+# ---------------------------------------------------------------------------------------- parsing ---
+def parse_models(payload: Any) -> list[LiveModel]:
+    """Entries of an OpenAI-style list (``{"data": [...]}`` or a bare list); id-less entries are skipped."""
+    items = payload.get("data") if isinstance(payload, Mapping) else payload
+    if not isinstance(items, list):
+        return []
+    parsed = (parse_entry(item) for item in items if isinstance(item, Mapping))
+    return [model for model in parsed if model is not None]
+
+
+def parse_entry(raw: Mapping[str, Any]) -> LiveModel | None:
+    """One entry, whichever of the known spellings it uses; unknown fields are ignored."""
+    model_id = raw.get("id")
+    if not isinstance(model_id, str) or not model_id.strip():
+        return None
+    prompt, completion = _prices(raw)
+    return LiveModel(
+        id=model_id.strip(),
+        max_input_tokens=_first_count(raw, _CONTEXT_KEYS),
+        max_output_tokens=_first_count(raw, _OUTPUT_KEYS),
+        input_cost_per_token=prompt,
+        output_cost_per_token=completion,
+    )
+
+
+def _first_count(raw: Mapping[str, Any], names: Iterable[str]) -> int | None:
+    for name in names:
+        value = _number(raw.get(name))
+        if value is not None and value >= 1 and value == int(value):
+            return int(value)
+    return None
+
+
+def _prices(raw: Mapping[str, Any]) -> tuple[float | None, float | None]:
+    pricing = raw.get("pricing")
+    if isinstance(pricing, Mapping):
+        for prompt_key, completion_key in _PRICE_PAIRS:
+            if prompt_key in pricing or completion_key in pricing:
+                return _per_token(pricing.get(prompt_key)), _per_token(pricing.get(completion_key))
+    return _per_token(raw.get("input_price")), _per_token(raw.get("output_price"))
+
+
+def _per_token(value: Any) -> float | None:
+    number = _number(value)
+    if number is None or number < 0:
+        return None
+    return number / 1_000_000 if number >= _PER_MILLION_THRESHOLD else number
+
+
+def _number(value: Any) -> float | None:
+    """A finite number from a JSON number or a numeric string such as ``"0.28"`` or ``"$0.28"``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().lstrip("$").replace(",", ""))
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+# ------------------------------------------------------------------------------------------- diff ---
+def diff_catalog(catalog: Mapping[str, Mapping[str, Any]], live: Sequence[LiveModel]) -> CatalogDiff:
+    """Added, removed (and not yet deprecated) and changed chat models, each sorted by id."""
+    chat = {model_id: entry for model_id, entry in catalog.items() if entry.get("mode") == "chat"}
+    live_by_id = {model.id: model for model in live}
+    added = tuple(sorted((m for m in live_by_id.values() if m.id not in catalog), key=lambda m: m.id))
+    removed = tuple(sorted(i for i, e in chat.items() if i not in live_by_id and not e.get("deprecated")))
+    changed = tuple(
+        Change(model_id, name, chat[model_id].get(name), new)
+        for model_id in sorted(set(chat) & set(live_by_id))
+        for name, new in live_by_id[model_id].figures().items()
+        if new is not None and not _same(chat[model_id].get(name), new)
+    )
+    return CatalogDiff(added=added, removed=removed, changed=changed)
+
+
+def _same(old: Any, new: float) -> bool:
+    return isinstance(old, int | float) and math.isclose(old, new, rel_tol=1e-9, abs_tol=0.0)
+
+
+# ------------------------------------------------------------------------------------------ merge ---
+def merge_catalog(document: Mapping[str, Any], live: Sequence[LiveModel], *, today: str) -> dict[str, Any]:
+    """A new catalog document with the live figures applied; the input is not modified.
+
+    Changed figures are overwritten and their entry's ``source`` names the live list; models GMI no
+    longer lists are marked ``deprecated`` (never deleted); new models are added after the last chat
+    entry with unknown figures null and every flag false, for a human to curate.
+    """
+    models: list[dict[str, Any]] = [dict(entry) for entry in document["models"]]
+    by_id = {entry["id"]: entry for entry in models}
+    diff = diff_catalog(by_id, live)
+    changed_fields: dict[str, list[str]] = {}
+    for change in diff.changed:
+        by_id[change.id][change.field] = change.new
+        changed_fields.setdefault(change.id, []).append(change.field)
+    for model_id, names in changed_fields.items():
+        entry = by_id[model_id]
+        entry["source"] = _with_live_source(entry["source"], names)
+        entry["source_date"] = today
+    for model_id in diff.removed:
+        by_id[model_id]["deprecated"] = True
+    last_chat = max((i for i, entry in enumerate(models) if entry.get("mode") == "chat"), default=-1)
+    models[last_chat + 1 : last_chat + 1] = [new_entry(model, today=today) for model in diff.added]
+    return {**document, "updated": today, "models": models}
+
+
+def new_entry(model: LiveModel, *, today: str) -> dict[str, Any]:
+    """A catalog entry for a model first seen on the live list: its figures, nothing assumed."""
+    return {
+        "id": model.id,
+        "mode": "chat",
+        **model.figures(),
+        "cache_read_input_token_cost": None,
+        "supports_function_calling": False,
+        "supports_vision": False,
+        "supports_reasoning": False,
+        "supports_response_schema": False,
+        "supports_tool_choice": False,
+        "deprecated": False,
+        "replacement": None,
+        "source": LIVE_SOURCE,
+        "source_date": today,
+    }
+
+
+def _with_live_source(source: str, fields: Iterable[str]) -> str:
+    """``source`` with one leading ``GMI /v1/models (<fields>)`` part, merged with any earlier one."""
+    parts = [part.strip() for part in source.split(";") if part.strip()]
+    earlier = [part for part in parts if part.startswith(LIVE_SOURCE)]
+    named = set(fields)
+    for part in earlier:
+        named.update(
+            name.strip() for name in part[len(LIVE_SOURCE) :].strip(" ()").split(",") if name.strip()
+        )
+    ordered = ", ".join(name for name in FIGURES if name in named)
+    return "; ".join([f"{LIVE_SOURCE} ({ordered})", *(part for part in parts if part not in earlier)])
+
+
+def write_document(document: Mapping[str, Any], path: Path) -> None:
+    """Write the catalog as the repo keeps it (2-space JSON, trailing newline), atomically."""
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        if path.exists():
+            Path(temp).chmod(path.stat().st_mode)  # mkstemp creates 0600
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

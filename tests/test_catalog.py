@@ -1,0 +1,298 @@
+"""The shipped catalog: its file, and LiteLLM's lookups once it is registered (run on both LiteLLM pins)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import litellm
+import pytest
+
+from litellm_gmi import catalog
+from litellm_gmi.testing.model_table import UNCATALOGUED_MODEL
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENT: dict[str, Any] = json.loads((ROOT / "model_catalog.json").read_text(encoding="utf-8"))
+CATALOG = catalog.load_catalog()
+
+PAGE_CONTEXTS = {  # LiteLLM's GMI provider page, "409K" etc. spelled out
+    "anthropic/claude-opus-4.5": 409600,
+    "anthropic/claude-sonnet-4.5": 409600,
+    "anthropic/claude-sonnet-4": 409600,
+    "anthropic/claude-opus-4": 409600,
+    "openai/gpt-5.2": 409600,
+    "openai/gpt-5.1": 409600,
+    "openai/gpt-5": 409600,
+    "openai/gpt-4o": 131072,
+    "openai/gpt-4o-mini": 131072,
+    "deepseek-ai/DeepSeek-V3.2": 163840,
+    "deepseek-ai/DeepSeek-V3-0324": 163840,
+    "google/gemini-3-pro-preview": 1048576,
+    "google/gemini-3-flash-preview": 1048576,
+    "moonshotai/Kimi-K2-Thinking": 262144,
+    "MiniMaxAI/MiniMax-M2.1": 196608,
+    "Qwen/Qwen3-VL-235B-A22B-Instruct-FP8": 262144,
+    "zai-org/GLM-4.7-FP8": 202752,
+}
+FAMILY_SAMPLES = [  # one priced model per org, so each family's id shape goes through LiteLLM's lookups
+    "anthropic/claude-sonnet-4.5",
+    "openai/gpt-4o",
+    "deepseek-ai/DeepSeek-V3.2",
+    "google/gemini-3-flash-preview",
+    "moonshotai/Kimi-K2-Thinking",
+    "MiniMaxAI/MiniMax-M2.1",
+    "Qwen/Qwen3-VL-235B-A22B-Instruct-FP8",
+    "zai-org/GLM-4.7-FP8",
+    "meta-llama/Llama-3.3-70B-Instruct",
+]
+MESSAGES = [{"role": "user", "content": "Name three prime numbers."}]
+
+
+@pytest.fixture(autouse=True)
+def _registered() -> None:
+    catalog.register_catalog()
+
+
+def _response(model_id: str, prompt: int, completion: int) -> litellm.ModelResponse:
+    """A response as the plugin path returns it: ``model`` without ``gmi/``, the provider in hidden params."""
+    response = litellm.ModelResponse(
+        model=model_id,
+        choices=[
+            {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "2, 3, 5"}}
+        ],
+        usage=litellm.Usage(
+            prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+        ),
+    )
+    response._hidden_params["custom_llm_provider"] = "gmi"
+    return response
+
+
+def _expected_cost(model_id: str, prompt: int, completion: int) -> float:
+    entry = CATALOG[model_id]
+    prompt_price, completion_price = entry["input_cost_per_token"], entry["output_cost_per_token"]
+    assert prompt_price is not None
+    assert completion_price is not None
+    return prompt * prompt_price + completion * completion_price
+
+
+# ------------------------------------------------------------------------------------------- the file ---
+def test_file_validates_against_schema() -> None:
+    schema = json.loads((ROOT / "model_catalog.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(DOCUMENT)
+
+
+def test_schema_rejects_unknown_fields_and_bad_modes() -> None:
+    schema = json.loads((ROOT / "model_catalog.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    entry = dict(DOCUMENT["models"][0])
+    assert not list(validator.iter_errors({**DOCUMENT, "models": [entry]}))
+    assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "context": 1}]}))
+    assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "mode": "embedding"}]}))
+    assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "id": "gmi/" + entry["id"]}]}))
+
+
+def test_ids_are_unique_and_replacements_exist() -> None:
+    ids = [entry["id"] for entry in DOCUMENT["models"]]
+    assert len(ids) == len(set(ids))
+    for entry in DOCUMENT["models"]:
+        if entry["replacement"] is not None:
+            assert entry["replacement"] in CATALOG, entry["id"]
+
+
+def test_loader_reads_the_repo_file_in_a_checkout() -> None:
+    assert catalog.catalog_path() == ROOT / "model_catalog.json"
+    assert list(CATALOG) == [entry["id"] for entry in DOCUMENT["models"]]
+    assert catalog.load_catalog() is CATALOG  # parsed once
+
+
+@pytest.mark.parametrize(("model_id", "context"), PAGE_CONTEXTS.items())
+def test_page_models_have_the_page_context(model_id: str, context: int) -> None:
+    assert CATALOG[model_id]["mode"] == "chat"
+    assert CATALOG[model_id]["max_input_tokens"] == context
+
+
+def test_coverage_counts() -> None:
+    modes = [entry["mode"] for entry in CATALOG.values()]
+    assert modes.count("chat") >= len(PAGE_CONTEXTS) + 40
+    assert {"video", "image", "audio"} <= set(modes)
+    assert CATALOG["seedream-5.0-lite"]["output_cost_per_request"] == pytest.approx(0.035)
+    assert CATALOG["Kling-Image2Video-V2.1-Master"]["output_cost_per_request"] == pytest.approx(0.28)
+    assert CATALOG["seedance-2-0-260128"].get("output_cost_per_second") == pytest.approx(0.052)
+
+
+def test_conflicts_are_explained() -> None:
+    """A figure chosen between disagreeing sources says which and why."""
+    for entry in CATALOG.values():
+        if "[C]" in entry.get("notes", ""):
+            assert ";" in entry["source"], entry["id"]  # more than one source was weighed
+    conflicted = [entry["id"] for entry in CATALOG.values() if "[C]" in entry.get("notes", "")]
+    assert "moonshotai/Kimi-K2.6" in conflicted
+    assert "Qwen/Qwen3.7-Max" in conflicted
+
+
+# --------------------------------------------------------------------------- LiteLLM after registration ---
+@pytest.mark.parametrize("model_id", FAMILY_SAMPLES)
+def test_model_info_and_max_tokens(model_id: str) -> None:
+    entry = CATALOG[model_id]
+    info = litellm.get_model_info(f"gmi/{model_id}")
+    assert info["litellm_provider"] == "gmi"
+    assert info["mode"] == "chat"
+    assert info["input_cost_per_token"] == entry["input_cost_per_token"]
+    assert info["output_cost_per_token"] == entry["output_cost_per_token"]
+    assert info["max_input_tokens"] == entry["max_input_tokens"]
+    assert litellm.get_max_tokens(f"gmi/{model_id}") == entry["max_output_tokens"]
+
+
+@pytest.mark.parametrize("model_id", FAMILY_SAMPLES)
+def test_capability_helpers(model_id: str) -> None:
+    entry = CATALOG[model_id]
+    for flag in (
+        "supports_function_calling",
+        "supports_vision",
+        "supports_reasoning",
+        "supports_response_schema",
+    ):
+        helper = getattr(litellm, flag)
+        assert helper(f"gmi/{model_id}") is entry[flag], flag
+        assert helper(model=model_id, custom_llm_provider="gmi") is entry[flag], flag
+
+
+@pytest.mark.parametrize("model_id", FAMILY_SAMPLES)
+def test_completion_cost(model_id: str) -> None:
+    response = _response(model_id, 1200, 300)
+    expected = _expected_cost(model_id, 1200, 300)
+    assert litellm.completion_cost(completion_response=response) == pytest.approx(expected)
+    assert litellm.completion_cost(completion_response=response, model=f"gmi/{model_id}") == pytest.approx(
+        expected
+    )
+    assert litellm.completion_cost(
+        completion_response=response, model=model_id, custom_llm_provider="gmi"
+    ) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("model_id", ["deepseek-ai/DeepSeek-V3.2", "moonshotai/Kimi-K2-Thinking"])
+def test_cost_of_a_streamed_response(model_id: str) -> None:
+    def chunk(delta: dict[str, Any], **extra: Any) -> litellm.ModelResponse:
+        response = litellm.ModelResponse(
+            stream=True, id="chatcmpl-1", model=model_id, choices=[{"index": 0, **delta}], **extra
+        )
+        response._hidden_params["custom_llm_provider"] = "gmi"
+        return response
+
+    chunks = [chunk({"delta": {"role": "assistant", "content": part}}) for part in ("2, ", "3, ", "5")]
+    usage = litellm.Usage(prompt_tokens=40, completion_tokens=7, total_tokens=47)
+    chunks.append(chunk({"delta": {}, "finish_reason": "stop"}, usage=usage))
+    built = litellm.stream_chunk_builder(chunks, messages=MESSAGES)
+    assert built is not None
+    assert built.choices[0].message.content == "2, 3, 5"
+    assert built.usage.prompt_tokens == 40
+    expected = _expected_cost(model_id, 40, 7)
+    assert litellm.completion_cost(completion_response=built, model=f"gmi/{model_id}") == pytest.approx(
+        expected
+    )
+    assert litellm.completion_cost(
+        completion_response=built, model=model_id, custom_llm_provider="gmi"
+    ) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("model_id", FAMILY_SAMPLES)
+def test_token_counter(model_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Llama ids make LiteLLM try a Hugging Face tokenizer download first; offline it falls back to tiktoken.
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    short = litellm.token_counter(model=f"gmi/{model_id}", messages=MESSAGES)
+    longer = litellm.token_counter(model=f"gmi/{model_id}", messages=[*MESSAGES, *MESSAGES])
+    assert 0 < short < longer
+
+
+def test_our_figures_win_over_litellm_rows() -> None:
+    """Rows LiteLLM ships (1.106.2) or that a cost-map reload brings back are replaced by ours."""
+    key = "gmi/moonshotai/Kimi-K2-Thinking"
+    builtin = {  # LiteLLM 1.106.2's own row: no supports_reasoning, no supports_function_calling
+        "input_cost_per_token": 8e-07,
+        "litellm_provider": "gmi",
+        "max_input_tokens": 262144,
+        "max_output_tokens": 16384,
+        "max_tokens": 16384,
+        "mode": "chat",
+        "output_cost_per_token": 1.2e-06,
+    }
+    saved = litellm.model_cost[key]
+    try:
+        litellm.model_cost[key] = builtin
+        catalog.register_catalog()
+        assert litellm.supports_reasoning(key) is True
+        assert litellm.supports_function_calling(key) is True
+    finally:
+        litellm.model_cost[key] = saved
+    assert litellm.get_max_tokens("gmi/deepseek-ai/DeepSeek-V3.2") == 65536  # LiteLLM's row says 16,384
+    assert litellm.get_model_info("gmi/deepseek-ai/DeepSeek-V3.2")["input_cost_per_token"] == pytest.approx(
+        2.9e-07
+    )
+
+
+def test_gemini_3_pro_has_context_but_no_invented_price() -> None:
+    info = litellm.get_model_info("gmi/google/gemini-3-pro-preview")
+    assert info["max_input_tokens"] == 1048576
+    assert CATALOG["google/gemini-3-pro-preview"]["input_cost_per_token"] is None
+    assert "no source gives a GMI price" in CATALOG["google/gemini-3-pro-preview"].get("notes", "")
+
+
+def test_media_models_map_to_litellm_modes() -> None:
+    rows = catalog.litellm_cost_map()
+    assert rows["gmi/seedream-5.0-lite"]["mode"] == "image_generation"
+    assert rows["gmi/seedream-5.0-lite"]["output_cost_per_image"] == pytest.approx(0.035)
+    assert rows["gmi/Veo3"]["mode"] == "video_generation"
+    assert rows["gmi/seedance-2-0-260128"]["output_cost_per_video_per_second"] == pytest.approx(0.052)
+    assert rows["gmi/elevenlabs-tts-v3"]["mode"] == "audio_speech"
+    assert "supports_system_messages" not in rows["gmi/Veo3"]
+    assert rows["gmi/openai/gpt-4o"]["supports_system_messages"] is True
+    assert litellm.get_model_info("gmi/Veo3")["mode"] == "video_generation"
+
+
+def test_unknown_figures_are_left_out_not_zeroed() -> None:
+    row = catalog.litellm_cost_map()["gmi/openai/gpt-5.4"]
+    assert "input_cost_per_token" not in row
+    assert "max_input_tokens" not in row
+    assert row["supports_function_calling"] is True
+
+
+def test_register_is_idempotent() -> None:
+    before = {key: dict(litellm.model_cost[key]) for key in catalog.litellm_cost_map()}
+    catalog.register_catalog()
+    catalog.register_catalog()
+    assert {key: dict(litellm.model_cost[key]) for key in before} == before
+
+
+def test_unknown_model_is_not_mapped() -> None:
+    with pytest.raises(Exception, match="isn't mapped"):
+        litellm.get_model_info("gmi/acme/unknown")
+    with pytest.raises(Exception, match="isn't mapped"):
+        litellm.completion_cost(
+            completion_response=_response("acme/unknown", 10, 5), model="gmi/acme/unknown"
+        )
+    assert litellm.supports_function_calling("gmi/acme/unknown") is False
+
+
+# ------------------------------------------------------------------------------- through completion() ---
+@pytest.mark.vcr
+@pytest.mark.usefixtures("gmi_env")
+def test_completion_is_priced_from_the_catalog() -> None:
+    model_id = "deepseek-ai/DeepSeek-V3.2"
+    response = litellm.completion(model=f"gmi/{model_id}", messages=MESSAGES)
+    usage = response.usage
+    expected = _expected_cost(model_id, usage.prompt_tokens, usage.completion_tokens)
+    assert response._hidden_params["response_cost"] == pytest.approx(expected)
+    assert litellm.completion_cost(completion_response=response) == pytest.approx(expected)
+
+
+@pytest.mark.vcr
+@pytest.mark.usefixtures("gmi_env")
+def test_uncatalogued_model_still_completes() -> None:
+    assert UNCATALOGUED_MODEL not in CATALOG
+    response = litellm.completion(model=f"gmi/{UNCATALOGUED_MODEL}", messages=MESSAGES)
+    assert response.choices[0].message.content
+    assert response._hidden_params.get("response_cost") is None
