@@ -14,6 +14,7 @@ import litellm
 import openai
 import pytest
 
+from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.testing import Fault
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
@@ -490,6 +491,11 @@ def test_success_callback_runs_once_with_the_cost(vcr: Any, cost_recorder: _Cost
     assert cost_recorder.costs[0] > 0
 
 
+@pytest.mark.skipif(
+    not STREAM_PASSTHROUGH,
+    reason="LiteLLM < 1.89 stamps response_cost=None on an assembled custom-provider stream and its "
+    "logger prefers that to computing it; completion_cost(stream_chunk_builder(...)) still works there",
+)
 @pytest.mark.vcr
 def test_stream_callback_runs_once_with_gmis_usage_cost(vcr: Any, cost_recorder: _CostRecorder) -> None:
     chunks = list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
