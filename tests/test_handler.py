@@ -466,11 +466,17 @@ class _CostRecorder(litellm.integrations.custom_logger.CustomLogger):  # type: i
         self.costs.append(kwargs["response_cost"])
 
 
+_RECORDER = _CostRecorder()
+
+
 @pytest.fixture
-def cost_recorder(monkeypatch: pytest.MonkeyPatch) -> _CostRecorder:
-    recorder = _CostRecorder()
-    monkeypatch.setattr(litellm, "callbacks", [recorder])
-    return recorder
+def cost_recorder() -> _CostRecorder:
+    """One recorder for the whole module: LiteLLM copies ``litellm.callbacks`` into its own success
+    lists on first use, so a recorder swapped in per test would leave the previous one wired in."""
+    if _RECORDER not in litellm.callbacks:
+        litellm.callbacks.append(_RECORDER)
+    _RECORDER.costs.clear()
+    return _RECORDER
 
 
 def _wait_for(recorder: _CostRecorder, count: int) -> None:
