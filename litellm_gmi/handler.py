@@ -16,7 +16,7 @@ from litellm.llms.base_llm.chat.transformation import BaseLLMException
 from litellm.llms.custom_httpx.http_handler import AsyncHTTPHandler, HTTPHandler, get_async_httpx_client
 from litellm.llms.custom_httpx.llm_http_handler import BaseLLMHTTPHandler
 from litellm.llms.custom_llm import CustomLLM
-from litellm.types.utils import ModelResponse
+from litellm.types.utils import ImageResponse, ModelResponse
 from typing_extensions import override
 
 from litellm_gmi.chat.params import prepare_params
@@ -131,6 +131,30 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
             client=_http_client(client, is_async=is_async, litellm_params=litellm_params),
             provider_config=self.config,
         )
+
+    @override
+    def image_generation(self, model: str, prompt: str, **kwargs: Any) -> ImageResponse:
+        from litellm_gmi.media import images
+
+        return images.image_generation(model, prompt, **kwargs)
+
+    @override
+    async def aimage_generation(self, model: str, prompt: str, **kwargs: Any) -> ImageResponse:
+        from litellm_gmi.media import images
+
+        return await images.aimage_generation(model, prompt, **kwargs)
+
+    @override
+    def image_edit(self, model: str, image: Any, prompt: str | None, **kwargs: Any) -> ImageResponse:
+        from litellm_gmi.media import images
+
+        return images.image_edit(model, image, prompt, **kwargs)
+
+    @override
+    async def aimage_edit(self, model: str, image: Any, prompt: str | None, **kwargs: Any) -> ImageResponse:
+        from litellm_gmi.media import images
+
+        return await images.aimage_edit(model, image, prompt, **kwargs)
 
 
 def _caller_settings(logging_obj: Any) -> dict[str, Any]:

@@ -1,0 +1,235 @@
+"""``litellm.image_generation(model="gmi/<image model>")`` and ``litellm.image_edit`` on GMI's request queue.
+
+Both reach :class:`~litellm_gmi.handler.GMIProvider` through LiteLLM's own custom-provider dispatch
+(``CustomLLM.image_generation`` / ``image_edit`` and their async twins exist on every supported LiteLLM,
+and ``images/main.py`` routes any ``litellm._custom_providers`` entry to them), so LiteLLM's logging and
+callbacks run as for any provider.
+
+A call is submit, then wait (the submit answer may already be final), then the artifact URLs as
+``data[].url`` (or, with ``response_format="b64_json"`` in ``extra_body``, the downloaded bytes). Extra
+keyword arguments become payload fields verbatim, because each GMI model names its own (``size``,
+``aspect_ratio``, ``max_images``, ``image`` ...); ``poll_interval``, ``max_poll_interval``,
+``wait_timeout`` and ``org_id`` steer this package instead. ``image_edit`` inputs that are not already
+URLs are uploaded first and sent as the ``image`` list.
+
+LiteLLM drops OpenAI's ``n``, ``size``, ``quality``, ``style``, ``response_format`` and ``user`` before a
+custom provider is called (``get_optional_params_image_gen`` keeps only provider-specific keyword
+arguments for a provider without a built-in config, on 1.81 and 1.106 alike): pass them in
+``extra_body={...}`` or use the model's own names.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import httpx
+import litellm
+from litellm.types.utils import ImageObject, ImageResponse
+
+from litellm_gmi.constants import PROVIDER
+from litellm_gmi.media.inputs import classify
+from litellm_gmi.media.pricing import media_cost
+from litellm_gmi.media.protocol import DEFAULT_WAIT_TIMEOUT
+from litellm_gmi.media.queue_client import AsyncRequestQueueClient, RequestQueueClient
+from litellm_gmi.media.records import QueueRequest, artifact_urls
+
+_CONTROL = ("poll_interval", "max_poll_interval")
+_NOT_PAYLOAD = frozenset(
+    {"user", "response_format", "extra_body", "org_id", "wait_timeout", *_CONTROL}
+    | {"api_key", "api_base", "api_version", "client", "headers", "extra_headers", "extra_query", "timeout"}
+    | {"async_call", "aimg_generation", "mock_response", "metadata", "model_info", "proxy_server_request"}
+    | {"custom_llm_provider", "drop_params", "num_retries", "max_retries", "base_model", "mask"}
+)
+"""OpenAI/LiteLLM arguments that are not GMI payload fields (``image_edit`` hands us all its kwargs)."""
+
+
+@dataclass(frozen=True)
+class ImageJob:
+    """One GMI image request, decided before any I/O."""
+
+    model: str
+    payload: dict[str, Any]
+    org_id: str | None = None
+    want_b64: bool = False
+    wait: dict[str, Any] = field(default_factory=dict)
+    inputs: list[Any] = field(default_factory=list)
+    """``image_edit`` inputs still to be turned into URLs."""
+
+
+def prepare(
+    model: str, prompt: str | None, params: Mapping[str, Any], timeout: Any, inputs: Any = None
+) -> ImageJob:
+    """Split LiteLLM's arguments into GMI's payload and this package's own settings."""
+    internal = _litellm_internal_names()
+    payload: dict[str, Any] = {"prompt": prompt} if prompt is not None else {}
+    payload.update(
+        {
+            k: v
+            for k, v in params.items()
+            if v is not None and k not in _NOT_PAYLOAD and k not in internal and not k.startswith("litellm_")
+        }
+    )
+    extra = params.get("extra_body")
+    if isinstance(extra, Mapping):
+        payload.update(extra)
+    response_format = payload.pop("response_format", None) or params.get("response_format")
+    wait: dict[str, Any] = {"timeout": _seconds(params.get("wait_timeout") or timeout)}
+    wait.update({key: float(params[key]) for key in _CONTROL if params.get(key) is not None})
+    items = inputs if isinstance(inputs, list) else ([inputs] if inputs is not None else [])
+    return ImageJob(
+        model=model,
+        payload=payload,
+        org_id=params.get("org_id"),
+        want_b64=response_format == "b64_json",
+        wait=wait,
+        inputs=items,
+    )
+
+
+def to_response(
+    job: ImageJob, record: QueueRequest, response: ImageResponse, blobs: list[bytes] | None
+) -> ImageResponse:
+    """Fill LiteLLM's ``ImageResponse`` from a finished record (and the images' bytes for ``b64_json``)."""
+    urls = result_urls(record)
+    if blobs is None:
+        response.data = [ImageObject(url=url) for url in urls]
+    else:
+        response.data = [ImageObject(b64_json=base64.b64encode(blob).decode("ascii")) for blob in blobs]
+    response.created = int(time.time())
+    hidden = response._hidden_params
+    hidden["gmi_request_id"] = record.request_id
+    hidden["model"] = job.model
+    hidden["custom_llm_provider"] = PROVIDER
+    cost = media_cost(job.model, outputs=len(urls))
+    if cost is not None:
+        hidden["response_cost"] = cost
+    return response
+
+
+def result_urls(record: QueueRequest) -> list[str]:
+    """The images; GMI has put an image job's only URL in ``thumbnail_image_url`` before."""
+    urls = artifact_urls(record.outcome, thumbnail_fallback=True)
+    if not urls:
+        raise litellm.APIError(
+            status_code=502,
+            message=f"GMI request {record.request_id} succeeded without any image URL: {dict(record.raw)}",
+            llm_provider=PROVIDER,
+            model=record.model,
+        )
+    return urls
+
+
+# --------------------------------------------------------------------------------------------- sync ---
+def image_generation(
+    model: str,
+    prompt: str,
+    *,
+    api_key: str | None,
+    api_base: str | None,
+    model_response: ImageResponse,
+    optional_params: Mapping[str, Any],
+    timeout: Any = None,
+    **_litellm: Any,
+) -> ImageResponse:
+    """Submit, wait and convert; what ``GMIProvider.image_generation`` delegates to."""
+    job = prepare(model, prompt, optional_params, timeout)
+    with RequestQueueClient(api_key, api_base, job.org_id) as client:
+        return _run(client, job, model_response)
+
+
+def image_edit(
+    model: str,
+    image: Any,
+    prompt: str | None,
+    *,
+    api_key: str | None,
+    api_base: str | None,
+    model_response: ImageResponse,
+    optional_params: Mapping[str, Any],
+    timeout: Any = None,
+    **_litellm: Any,
+) -> ImageResponse:
+    """Upload local inputs, then as :func:`image_generation` with them as the payload's ``image`` list."""
+    job = prepare(model, prompt, optional_params, timeout, image)
+    with RequestQueueClient(api_key, api_base, job.org_id) as client:
+        refs = [item if isinstance(item, str) else client.upload(*item) for item in map(classify, job.inputs)]
+        return _run(client, _with_images(job, refs), model_response)
+
+
+def _run(client: RequestQueueClient, job: ImageJob, response: ImageResponse) -> ImageResponse:
+    record = client.run(job.model, job.payload, **job.wait)
+    blobs = [client.fetch(url) for url in result_urls(record)] if job.want_b64 else None
+    return to_response(job, record, response, blobs)
+
+
+# -------------------------------------------------------------------------------------------- async ---
+async def aimage_generation(
+    model: str,
+    prompt: str,
+    *,
+    api_key: str | None,
+    api_base: str | None,
+    model_response: ImageResponse,
+    optional_params: Mapping[str, Any],
+    timeout: Any = None,
+    **_litellm: Any,
+) -> ImageResponse:
+    job = prepare(model, prompt, optional_params, timeout)
+    async with AsyncRequestQueueClient(api_key, api_base, job.org_id) as client:
+        return await _arun(client, job, model_response)
+
+
+async def aimage_edit(
+    model: str,
+    image: Any,
+    prompt: str | None,
+    *,
+    api_key: str | None,
+    api_base: str | None,
+    model_response: ImageResponse,
+    optional_params: Mapping[str, Any],
+    timeout: Any = None,
+    **_litellm: Any,
+) -> ImageResponse:
+    job = prepare(model, prompt, optional_params, timeout, image)
+    async with AsyncRequestQueueClient(api_key, api_base, job.org_id) as client:
+        refs = [
+            item if isinstance(item, str) else await client.upload(*item)
+            for item in map(classify, job.inputs)
+        ]
+        return await _arun(client, _with_images(job, refs), model_response)
+
+
+async def _arun(client: AsyncRequestQueueClient, job: ImageJob, response: ImageResponse) -> ImageResponse:
+    record = await client.run(job.model, job.payload, **job.wait)
+    blobs = [await client.fetch(url) for url in result_urls(record)] if job.want_b64 else None
+    return to_response(job, record, response, blobs)
+
+
+# ---------------------------------------------------------------------------------------- helpers ---
+def _with_images(job: ImageJob, refs: list[str]) -> ImageJob:
+    """The edit inputs go in ``image`` (a list: Seedream and Gemini image want arrays), unless the caller
+    already put images in the payload under a model-specific name."""
+    if not refs:
+        return job
+    return replace(job, payload={"image": refs, **job.payload}, inputs=[])
+
+
+def _litellm_internal_names() -> frozenset[str]:
+    """LiteLLM's own keyword names (``image_edit`` passes them to providers with the payload fields)."""
+    return frozenset(getattr(litellm.types.utils, "all_litellm_params", ()))
+
+
+def _seconds(timeout: Any) -> float:
+    """LiteLLM's ``timeout`` (number, string or ``httpx.Timeout``) as the wait's overall seconds."""
+    if isinstance(timeout, httpx.Timeout):
+        timeout = timeout.read
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        return DEFAULT_WAIT_TIMEOUT
+    return value if value > 0 else DEFAULT_WAIT_TIMEOUT

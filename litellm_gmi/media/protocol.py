@@ -1,0 +1,424 @@
+"""The request queue without I/O: what to send, how to read the answer, when to poll, retry or give up.
+
+:class:`~litellm_gmi.media.queue_client.RequestQueueClient` and its async twin only move bytes; every
+decision lives here so the two cannot drift apart (facts: gmi_api_facts.md §3).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from os import PathLike
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+import litellm
+from typing_extensions import override
+
+from litellm_gmi.constants import PROVIDER
+from litellm_gmi.credentials import (
+    auth_headers,
+    merge_headers,
+    resolve_api_key,
+    resolve_org_id,
+    resolve_queue_api_base,
+    user_agent,
+)
+from litellm_gmi.errors import extract_message, to_litellm_exception
+from litellm_gmi.media.errors import (
+    QueueStuckError,
+    QueueTimeoutError,
+    RequestCancelledError,
+    RequestFailedError,
+)
+from litellm_gmi.media.records import QueueRequest, RequestStatus, artifact_urls
+
+UPLOAD_CATEGORIES = {
+    "png": "image",
+    "jpeg": "image",
+    "jpg": "image",
+    "mp4": "video",
+    "mp3": "audio",
+    "wav": "audio",
+}
+"""``file_type`` values ``POST /upload-url`` accepts, and the MIME category each is signed with."""
+
+DEFAULT_POLL_INTERVAL = 2.0
+DEFAULT_MAX_POLL_INTERVAL = 15.0
+DEFAULT_WAIT_TIMEOUT = 600.0
+DEFAULT_SUBMIT_RETRIES = 2
+_BACKOFF = 1.5
+_MAX_RETRY_AFTER = 60.0
+
+OnUpdate = Callable[[QueueRequest], None]
+
+
+@dataclass(frozen=True)
+class HttpCall:
+    """One HTTP request to make; ``headers`` stay out of the repr because they carry the key."""
+
+    method: str
+    url: str
+    json: Any = None
+    content: bytes | None = None
+    params: Mapping[str, str] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict, repr=False)
+    model: str = ""
+    """The model the call is about, for error messages."""
+
+    def build(self, client: httpx.Client | httpx.AsyncClient, timeout: float | None = None) -> httpx.Request:
+        """The ``httpx.Request`` for either client type."""
+        extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+        return client.build_request(
+            self.method,
+            self.url,
+            json=self.json,
+            content=self.content,
+            params=dict(self.params) if self.params else None,
+            headers=dict(self.headers),
+            **extra,
+        )
+
+
+class QueueProtocol:
+    """Builds the calls of GMI's request-queue API for one key, base URL and organisation.
+
+    A missing key raises :class:`litellm.AuthenticationError` here, before anything touches the network.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        api_base: str | None = None,
+        org_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.api_base = resolve_queue_api_base(api_base)
+        self.org_id = resolve_org_id(org_id)
+        self._headers = merge_headers(auth_headers(resolve_api_key(api_key), self.org_id), headers)
+
+    @override
+    def __repr__(self) -> str:
+        return f"QueueProtocol(api_base={self.api_base!r}, org_id={self.org_id!r}, api_key='***')"
+
+    def _call(self, method: str, path: str, *, model: str = "", **kwargs: Any) -> HttpCall:
+        return HttpCall(method, self.api_base + path, headers=self._headers, model=model, **kwargs)
+
+    def list_models(self) -> HttpCall:
+        return self._call("GET", "/models")
+
+    def get_model(self, model: str) -> HttpCall:
+        return self._call("GET", "/models/" + quote(model, safe=""), model=model)
+
+    def submit(self, model: str, payload: Mapping[str, Any]) -> HttpCall:
+        """GMI wants exactly ``{"model": ..., "payload": {...}}`` (facts §3.2)."""
+        return self._call("POST", "/requests", json={"model": model, "payload": dict(payload)}, model=model)
+
+    def status(self, request_id: str) -> HttpCall:
+        return self._call("GET", "/requests/" + quote(request_id, safe=""))
+
+    def list_requests(self, model: str | None = None) -> HttpCall:
+        return self._call(
+            "GET", "/requests", params={"model_id": model} if model else None, model=model or ""
+        )
+
+    def cancel(self, request_id: str) -> HttpCall:
+        return self._call("DELETE", "/requests/" + quote(request_id, safe=""))
+
+    def upload_grant(self, file_type: str) -> HttpCall:
+        return self._call("POST", "/upload-url", json={"file_type": file_type})
+
+
+def upload_put(upload_url: str, data: bytes, file_type: str) -> HttpCall:
+    """The signed PUT: no GMI credentials (the URL is the credential), the exact signed content type."""
+    return HttpCall("PUT", upload_url, content=data, headers={"Content-Type": content_type_for(file_type)})
+
+
+def artifact_get(url: str) -> HttpCall:
+    """Artifacts are public storage links: sending GMI's key to a storage host would leak it."""
+    return HttpCall("GET", url, headers={"User-Agent": user_agent()})
+
+
+# ------------------------------------------------------------------------------------------ answers ---
+def check(response: httpx.Response, *, model: str = "") -> Any:
+    """The JSON body of a successful answer; GMI's error as a LiteLLM exception otherwise.
+
+    A 2xx body that is not JSON (a proxy page, a cut connection) is raised as a 502 so that the
+    wait loop treats it as transient.
+    """
+    if response.status_code >= 400:
+        message = extract_message(response.content)
+        if response.status_code == 404 and model:
+            message += f" (queue model ids are case-sensitive: is {model!r} spelled as GMI lists it?)"
+        raise to_litellm_exception(
+            response.status_code,
+            message,
+            model=model,
+            headers=response.headers,
+            request=response.request,
+        )
+    if not response.content:
+        return {}
+    try:
+        return response.json()
+    except ValueError:
+        raise to_litellm_exception(
+            502,
+            "GMI's request queue returned a malformed (non-JSON) answer",
+            model=model,
+            request=response.request,
+        ) from None
+
+
+def raise_for_download(response: httpx.Response, url: str) -> None:
+    """Artifact and upload hosts answer XML or text errors; say which URL failed (never a key)."""
+    if response.status_code >= 400:
+        raise to_litellm_exception(
+            response.status_code,
+            f"{response.request.method} {_short(url)} failed: {extract_message(response.content)[:300]}",
+            model="",
+            headers=response.headers,
+            request=response.request,
+        )
+
+
+def transport_error(exc: httpx.TransportError, model: str = "") -> Exception:
+    """A network failure in LiteLLM's terms, so callers catch one family of exceptions."""
+    text = f"GMI request queue unreachable: {type(exc).__name__}: {exc}"
+    if isinstance(exc, httpx.TimeoutException):
+        timeout: Exception = litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)
+        return timeout
+    error: Exception = litellm.APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
+    return error
+
+
+def parse_models(body: Any) -> list[str]:
+    """Ids from ``{"model_ids": [...]}`` (current docs) or ``{"models": [{"model": ...}]}`` (older SDK)."""
+    if isinstance(body, Mapping):
+        items = body.get("model_ids")
+        if items is None:
+            items = body.get("models")
+    else:
+        items = body
+    ids: list[str] = []
+    for item in items if isinstance(items, list) else []:
+        value = (
+            item.get("model") or item.get("model_id") or item.get("id") if isinstance(item, Mapping) else item
+        )
+        if isinstance(value, str) and value:
+            ids.append(value)
+    return ids
+
+
+def parse_record(body: Any, *, model: str = "") -> QueueRequest:
+    """A record; an answer without an id is a protocol error, not a job."""
+    record = QueueRequest.from_json(body) if isinstance(body, Mapping) else None
+    if record is None or not record.request_id:
+        raise to_litellm_exception(502, f"GMI answered without a request_id: {str(body)[:200]}", model=model)
+    return record
+
+
+def parse_records(body: Any) -> list[QueueRequest]:
+    """``GET /requests`` answers ``{"requests": [...], "total": n}``."""
+    items = body.get("requests") if isinstance(body, Mapping) else body
+    return [QueueRequest.from_json(item) for item in items or [] if isinstance(item, Mapping)]
+
+
+def parse_upload_grant(body: Any) -> tuple[str, str]:
+    """``(upload_url, public_url)``."""
+    if isinstance(body, Mapping):
+        upload, public = body.get("upload_url"), body.get("public_url")
+        if isinstance(upload, str) and isinstance(public, str) and upload and public:
+            return upload, public
+    raise to_litellm_exception(
+        502, f"GMI's upload grant lacks upload_url/public_url: {str(body)[:200]}", model=""
+    )
+
+
+def content_type_for(file_type: str) -> str:
+    """GMI signs the literal ``<category>/<ext>``: ``image/jpg`` and ``audio/mp3`` included (facts §3.6)."""
+    return f"{UPLOAD_CATEGORIES[file_type]}/{file_type}"
+
+
+def normalise_file_type(file_type: str | None, name: str | None = None) -> str:
+    """The bare extension GMI wants, from ``file_type`` or the file name; ``ValueError`` if unsupported."""
+    value = (file_type or (PurePosixPath(name).suffix if name else "")).lower().lstrip(".")
+    if value not in UPLOAD_CATEGORIES:
+        raise ValueError(
+            f"cannot upload {name or 'data'} as {value or '(unknown type)'}: "
+            f"GMI accepts file_type {', '.join(UPLOAD_CATEGORIES)}"
+        )
+    return value
+
+
+def download_name(url: str) -> str:
+    """File name for a download into a directory: the URL's last path segment."""
+    return PurePosixPath(urlsplit(url).path).name or "artifact"
+
+
+def first_artifact(record: QueueRequest) -> str:
+    """The URL to fetch for a finished record; images may only have a thumbnail (facts §3.4)."""
+    urls = artifact_urls(record.outcome, thumbnail_fallback=True)
+    if not record.succeeded or not urls:
+        raise ValueError(
+            f"GMI request {record.request_id} is {record.status} and has no artifact to download"
+        )
+    return urls[0]
+
+
+def _short(url: str) -> str:
+    """Signed URLs carry their signature in the query; error messages show only scheme, host and path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+# ----------------------------------------------------------------------------------------- policies ---
+def retry_after(headers: Mapping[str, str] | httpx.Headers | None) -> float | None:
+    """Seconds from a ``Retry-After`` header (number or HTTP date), capped at a minute."""
+    value = (headers or {}).get("retry-after") or (headers or {}).get("Retry-After")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError):
+            return None
+    return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
+
+
+class SubmitRetry:
+    """A submit is retried only on 429: any other failure may already have created a billed job."""
+
+    def __init__(self, retries: int = DEFAULT_SUBMIT_RETRIES) -> None:
+        self.left = retries
+        self.attempt = 0
+
+    def delay(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before resubmitting, or ``None`` to take ``response`` as final."""
+        if response.status_code != 429 or self.left <= 0:
+            return None
+        self.left -= 1
+        self.attempt += 1
+        fallback = min(2.0 ** (self.attempt - 1), _MAX_RETRY_AFTER)
+        hinted = retry_after(response.headers)
+        return fallback if hinted is None else hinted
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors a status poll may shrug off until the wait's deadline: 408, 429, 5xx, network trouble."""
+    if isinstance(exc, litellm.Timeout | litellm.APIConnectionError | httpx.TransportError):
+        return True
+    status = getattr(exc, "status_code", None)
+    return isinstance(status, int) and (status in (408, 429) or status >= 500)
+
+
+class WaitLoop:
+    """When to poll again and when to stop, for one job, against one overall deadline.
+
+    Polls start at ``poll_interval`` and grow by half each time up to ``max_interval``; the last sleep is
+    cut so that the final poll happens at the deadline. ``clock`` is injectable so tests can run a long
+    schedule without sleeping.
+    """
+
+    def __init__(
+        self,
+        request_id: str,
+        *,
+        timeout: float,
+        poll_interval: float,
+        max_interval: float,
+        clock: Callable[[], float],
+        on_update: OnUpdate | None = None,
+    ) -> None:
+        if timeout <= 0 or poll_interval <= 0:
+            raise ValueError("timeout and poll_interval must be positive")
+        self.request_id = request_id
+        self.timeout = timeout
+        self._clock = clock
+        self._deadline = clock() + timeout
+        self._delay = poll_interval
+        self._max = max(max_interval, poll_interval)
+        self._floor = 0.0
+        self._on_update = on_update
+        self.last: QueueRequest | None = None
+        self.last_error: BaseException | None = None
+
+    def remaining(self) -> float:
+        return self._deadline - self._clock()
+
+    def observe(self, record: QueueRequest) -> bool:
+        """``True`` when ``record`` is a success; raises for failed and cancelled jobs."""
+        self.last = record
+        self.last_error = None
+        if self._on_update is not None:
+            self._on_update(record)
+        status = record.known_status
+        if status is RequestStatus.FAILED:
+            raise RequestFailedError(record)
+        if status is RequestStatus.CANCELLED:
+            raise RequestCancelledError(record)
+        return status is RequestStatus.SUCCESS
+
+    def transient(self, exc: BaseException) -> None:
+        """Remember a poll that failed in a retryable way; re-raise anything else."""
+        if not is_transient(exc):
+            raise exc
+        self.last_error = exc
+        response = getattr(exc, "response", None)
+        hinted = retry_after(response.headers) if isinstance(response, httpx.Response) else None
+        self._floor = hinted or 0.0
+
+    def next_delay(self) -> float:
+        """Seconds to sleep before the next poll; raises the right timeout once the deadline has passed."""
+        remaining = self.remaining()
+        if remaining <= 0:
+            raise self.expired()
+        delay = min(max(self._delay, self._floor), remaining)
+        self._delay = min(self._delay * _BACKOFF, self._max)
+        self._floor = 0.0
+        return delay
+
+    def expired(self) -> Exception:
+        """:class:`QueueStuckError` for a job GMI never touched, :class:`QueueTimeoutError` otherwise."""
+        if self.last is not None and self.last.never_picked_up:
+            return QueueStuckError(self.last, self.timeout)
+        error = QueueTimeoutError(self.last, self.request_id, self.timeout)
+        if self.last_error is not None:
+            error.__cause__ = self.last_error
+        return error
+
+
+def dump(record: QueueRequest) -> str:
+    """A record as indented JSON, for the CLI and debug logs."""
+    return json.dumps(dict(record.raw), indent=2, sort_keys=True)
+
+
+def upload_source(source: str | PathLike[str] | bytes, file_type: str | None) -> tuple[bytes, str]:
+    """The bytes and GMI ``file_type`` of something to upload: a path, or raw bytes with ``file_type``."""
+    if isinstance(source, bytes | bytearray):
+        if not file_type:
+            raise ValueError(
+                "uploading raw bytes needs file_type= (one of " + ", ".join(UPLOAD_CATEGORIES) + ")"
+            )
+        return bytes(source), normalise_file_type(file_type)
+    path = Path(source)
+    kind = normalise_file_type(file_type, path.name)
+    return path.read_bytes(), kind
+
+
+def download_target(dest: str | PathLike[str], url: str) -> Path:
+    """Where a download lands: ``dest``, or the URL's file name inside ``dest`` if it is a directory."""
+    path = Path(dest)
+    return path / download_name(url) if path.is_dir() else path
+
+
+def artifact_url(source: str | QueueRequest) -> str:
+    """A URL as given, or the first artifact of a finished record."""
+    return source if isinstance(source, str) else first_artifact(source)

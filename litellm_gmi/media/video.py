@@ -1,0 +1,322 @@
+"""``litellm_gmi.video_generation`` and friends: LiteLLM's video API shape, on GMI's request queue.
+
+Why package functions and not ``litellm.video_generation(model="gmi/...")``: LiteLLM's video entry points
+(``litellm/videos/main.py``) resolve the provider with ``litellm.LlmProviders(custom_llm_provider)`` and
+then ``ProviderConfigManager.get_provider_video_config``, a hard-coded ``if`` chain; ``CustomLLM`` has
+no video hooks. ``gmi`` is not an ``LlmProviders`` member, so every call fails with "'gmi' is not a valid
+LlmProviders" on 1.81.1 and 1.106.2 (checked again for this module); plugging in would mean patching
+LiteLLM's enum and its config lookup. These functions keep LiteLLM's signatures and return its
+``VideoObject`` (present on both versions), so switching later is a change of import.
+
+``video_id`` is GMI's ``request_id``. Statuses map to OpenAI's: created/queued/dispatched → ``queued``,
+processing → ``in_progress``, success → ``completed``, failed/cancelled → ``failed`` (GMI's own status is
+kept in ``_hidden_params["gmi_status"]``). ``video_generation(..., wait=True)`` blocks until the job ends.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import litellm
+from litellm.types.videos.main import VideoObject
+
+from litellm_gmi.constants import PROVIDER
+from litellm_gmi.media.inputs import classify
+from litellm_gmi.media.pricing import media_cost
+from litellm_gmi.media.protocol import DEFAULT_WAIT_TIMEOUT
+from litellm_gmi.media.queue_client import AsyncRequestQueueClient, RequestQueueClient
+from litellm_gmi.media.records import QueueRequest, RequestStatus
+from litellm_gmi.media.video_params import video_payload
+
+_OPENAI_STATUS = {
+    RequestStatus.CREATED: "queued",
+    RequestStatus.QUEUED: "queued",
+    RequestStatus.DISPATCHED: "queued",
+    RequestStatus.PROCESSING: "in_progress",
+    RequestStatus.SUCCESS: "completed",
+    RequestStatus.FAILED: "failed",
+    RequestStatus.CANCELLED: "failed",
+}
+_PROGRESS = {RequestStatus.DISPATCHED: 10, RequestStatus.PROCESSING: 50, RequestStatus.SUCCESS: 100}
+_WAIT_KEYS = ("poll_interval", "max_poll_interval")
+_NOT_PAYLOAD = frozenset({"litellm_logging_obj", "litellm_call_id", "metadata", "mock_response", "client"})
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How to reach GMI for one call: the client's constructor arguments."""
+
+    api_key: str | None = None
+    api_base: str | None = None
+    org_id: str | None = None
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, kwargs: dict[str, Any], extra_headers: Mapping[str, object] | None) -> Connection:
+        """Take ``api_key``/``api_base``/``org_id`` out of ``kwargs``, as LiteLLM's functions accept them."""
+        return cls(
+            api_key=kwargs.pop("api_key", None),
+            api_base=kwargs.pop("api_base", None),
+            org_id=kwargs.pop("org_id", None),
+            headers={str(k): str(v) for k, v in (extra_headers or {}).items()},
+        )
+
+    def sync(self) -> RequestQueueClient:
+        return RequestQueueClient(self.api_key, self.api_base, self.org_id, headers=self.headers)
+
+    def async_(self) -> AsyncRequestQueueClient:
+        return AsyncRequestQueueClient(self.api_key, self.api_base, self.org_id, headers=self.headers)
+
+
+@dataclass(frozen=True)
+class VideoJob:
+    """A video request decided before any I/O; ``reference`` may still need uploading."""
+
+    model: str
+    prompt: str
+    seconds: Any
+    size: str | None
+    extra: dict[str, Any]
+    reference: Any
+    wait: dict[str, Any] | None
+
+    def payload(self, reference_url: str | None) -> dict[str, Any]:
+        mapped = video_payload(self.model, seconds=self.seconds, size=self.size, reference=reference_url)
+        return {"prompt": self.prompt, **mapped, **self.extra}
+
+
+def _gmi_model(model: str | None, custom_llm_provider: str | None) -> str:
+    if custom_llm_provider not in (None, PROVIDER):
+        raise ValueError(f"litellm_gmi video functions only serve provider {PROVIDER!r}")
+    if not model:
+        raise ValueError("model is required, e.g. model='gmi/Veo3'")
+    return model.removeprefix(PROVIDER + "/")
+
+
+def _no_query(extra_query: Mapping[str, object] | None) -> None:
+    if extra_query:
+        raise ValueError("GMI's request queue takes no query parameters; put fields in extra_body")
+
+
+def prepare(
+    prompt: str,
+    model: str | None,
+    custom_llm_provider: str | None,
+    input_reference: Any,
+    seconds: Any,
+    size: str | None,
+    timeout: Any,
+    extra_query: Mapping[str, object] | None,
+    extra_body: Mapping[str, object] | None,
+    kwargs: dict[str, Any],
+) -> VideoJob:
+    """Split LiteLLM-style arguments into GMI's payload and the wait settings."""
+    _no_query(extra_query)
+    wait_for = bool(kwargs.pop("wait", False))
+    wait = {key: float(kwargs.pop(key)) for key in _WAIT_KEYS if kwargs.get(key) is not None}
+    wait["timeout"] = float(kwargs.pop("wait_timeout", None) or timeout or DEFAULT_WAIT_TIMEOUT)
+    extra = {k: v for k, v in kwargs.items() if k not in _NOT_PAYLOAD and v is not None}
+    extra.update(extra_body or {})
+    return VideoJob(
+        model=_gmi_model(model, custom_llm_provider),
+        prompt=prompt,
+        seconds=seconds,
+        size=size,
+        extra=extra,
+        reference=input_reference,
+        wait=wait if wait_for else None,
+    )
+
+
+def to_video(record: QueueRequest, *, seconds: Any = None, size: str | None = None) -> VideoObject:
+    """LiteLLM's ``VideoObject`` for a GMI record."""
+    status = record.known_status
+    failed = status in (RequestStatus.FAILED, RequestStatus.CANCELLED)
+    video = VideoObject(
+        id=record.request_id,
+        object="video",
+        status=_OPENAI_STATUS.get(status, "queued") if status else "queued",
+        created_at=int(record.created_at) if record.created_at else int(time.time()),
+        completed_at=int(record.updated_at) if record.is_terminal and record.updated_at else None,
+        error={"code": record.status, "message": record.failure_reason or record.status} if failed else None,
+        progress=_PROGRESS.get(status, 0) if status else None,
+        seconds=None if seconds is None else f"{float(seconds):g}",
+        size=size,
+        model=record.model,
+    )
+    hidden: dict[str, Any] = {
+        "gmi_request_id": record.request_id,
+        "gmi_status": record.status,
+        "artifact_urls": record.artifact_urls,
+        "thumbnail_url": record.thumbnail_url,
+        "custom_llm_provider": PROVIDER,
+    }
+    cost = media_cost(record.model, seconds=float(seconds) if seconds is not None else None)
+    if cost is not None:
+        hidden["response_cost"] = cost
+    video._hidden_params = hidden
+    return video
+
+
+def content_url(record: QueueRequest, variant: str | None) -> str:
+    """The file behind ``video_content``: the video, or with ``variant="thumbnail"`` its thumbnail."""
+    if not record.succeeded:
+        raise litellm.BadRequestError(
+            message=f"GMI video {record.request_id} is {record.status}; content exists once it completes",
+            model=record.model,
+            llm_provider=PROVIDER,
+        )
+    url = record.thumbnail_url if variant == "thumbnail" else next(iter(record.artifact_urls), None)
+    if url is None:
+        raise litellm.NotFoundError(
+            message=f"GMI video {record.request_id} has no {variant or 'video'} URL",
+            model=record.model,
+            llm_provider=PROVIDER,
+        )
+    return url
+
+
+# --------------------------------------------------------------------------------------------- sync ---
+def video_generation(
+    prompt: str,
+    model: str | None = None,
+    input_reference: Any = None,
+    seconds: str | None = None,
+    size: str | None = None,
+    user: str | None = None,
+    timeout: float = 600,
+    custom_llm_provider: str | None = None,
+    extra_headers: dict[str, object] | None = None,
+    extra_query: dict[str, object] | None = None,
+    extra_body: dict[str, object] | None = None,
+    **kwargs: Any,
+) -> VideoObject:
+    """Submit a video job (``model="gmi/Veo3"``); returns at once unless ``wait=True``.
+
+    ``input_reference`` may be a URL or a file (uploaded first); other keyword arguments are payload
+    fields. ``user`` is accepted for LiteLLM compatibility and not sent (GMI has no such field).
+    """
+    conn = Connection.of(kwargs, extra_headers)
+    job = prepare(
+        prompt,
+        model,
+        custom_llm_provider,
+        input_reference,
+        seconds,
+        size,
+        timeout,
+        extra_query,
+        extra_body,
+        kwargs,
+    )
+    with conn.sync() as client:
+        ref = None if job.reference is None else classify(job.reference)
+        url = ref if isinstance(ref, str) or ref is None else client.upload(*ref)
+        record = client.submit(job.model, job.payload(url))
+        if job.wait is not None:
+            record = client.wait(record, **job.wait)
+    return to_video(record, seconds=seconds, size=size)
+
+
+def video_status(
+    video_id: str,
+    timeout: float = 600,
+    custom_llm_provider: str | None = None,
+    extra_headers: dict[str, object] | None = None,
+    extra_query: dict[str, object] | None = None,
+    extra_body: dict[str, object] | None = None,
+    **kwargs: Any,
+) -> VideoObject:
+    """The job's current state as a ``VideoObject``."""
+    _gmi_model("gmi", custom_llm_provider)
+    _no_query(extra_query)
+    with Connection.of(kwargs, extra_headers).sync() as client:
+        return to_video(client.status(video_id))
+
+
+def video_content(
+    video_id: str,
+    timeout: float | None = None,
+    custom_llm_provider: str | None = None,
+    variant: str | None = None,
+    extra_headers: dict[str, object] | None = None,
+    extra_query: dict[str, object] | None = None,
+    extra_body: dict[str, object] | None = None,
+    **kwargs: Any,
+) -> bytes:
+    """The finished video's bytes (``variant="thumbnail"`` for the thumbnail)."""
+    _gmi_model("gmi", custom_llm_provider)
+    _no_query(extra_query)
+    with Connection.of(kwargs, extra_headers).sync() as client:
+        return client.fetch(content_url(client.status(video_id), variant))
+
+
+# -------------------------------------------------------------------------------------------- async ---
+async def avideo_generation(
+    prompt: str,
+    model: str | None = None,
+    input_reference: Any = None,
+    seconds: str | None = None,
+    size: str | None = None,
+    user: str | None = None,
+    timeout: float = 600,
+    custom_llm_provider: str | None = None,
+    extra_headers: dict[str, object] | None = None,
+    extra_query: dict[str, object] | None = None,
+    extra_body: dict[str, object] | None = None,
+    **kwargs: Any,
+) -> VideoObject:
+    conn = Connection.of(kwargs, extra_headers)
+    job = prepare(
+        prompt,
+        model,
+        custom_llm_provider,
+        input_reference,
+        seconds,
+        size,
+        timeout,
+        extra_query,
+        extra_body,
+        kwargs,
+    )
+    async with conn.async_() as client:
+        ref = None if job.reference is None else classify(job.reference)
+        url = ref if isinstance(ref, str) or ref is None else await client.upload(*ref)
+        record = await client.submit(job.model, job.payload(url))
+        if job.wait is not None:
+            record = await client.wait(record, **job.wait)
+    return to_video(record, seconds=seconds, size=size)
+
+
+async def avideo_status(
+    video_id: str,
+    timeout: float = 600,
+    custom_llm_provider: str | None = None,
+    extra_headers: dict[str, object] | None = None,
+    extra_query: dict[str, object] | None = None,
+    extra_body: dict[str, object] | None = None,
+    **kwargs: Any,
+) -> VideoObject:
+    _gmi_model("gmi", custom_llm_provider)
+    _no_query(extra_query)
+    async with Connection.of(kwargs, extra_headers).async_() as client:
+        return to_video(await client.status(video_id))
+
+
+async def avideo_content(
+    video_id: str,
+    timeout: float | None = None,
+    custom_llm_provider: str | None = None,
+    variant: str | None = None,
+    extra_headers: dict[str, object] | None = None,
+    extra_query: dict[str, object] | None = None,
+    extra_body: dict[str, object] | None = None,
+    **kwargs: Any,
+) -> bytes:
+    _gmi_model("gmi", custom_llm_provider)
+    _no_query(extra_query)
+    async with Connection.of(kwargs, extra_headers).async_() as client:
+        return await client.fetch(content_url(await client.status(video_id), variant))
