@@ -3,17 +3,65 @@
 ``import litellm_gmi`` is all it takes: ``litellm.completion("gmi/<org>/<model>", ...)`` then runs through
 this package (parameter mapping, typed errors, reasoning, costs from the shipped catalog). Set
 ``LITELLM_GMI_AUTO_REGISTER=0`` to import without registering, and call :func:`register` yourself.
+
+The request-queue names below (``video_generation``, ``RequestQueueClient``, ...) load
+:mod:`litellm_gmi.media` on first use, so chat-only users never pay for it.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+from typing import Any
 
 from litellm_gmi._version import __version__
 from litellm_gmi.handler import GMIProvider, gmi_provider
 from litellm_gmi.registration import builtin_row_active, register, unregister
 
-__all__ = ["GMIProvider", "__version__", "builtin_row_active", "gmi_provider", "register", "unregister"]
+_MEDIA_NAMES = frozenset(
+    {
+        "AsyncRequestQueueClient",
+        "QueueStuckError",
+        "QueueTimeoutError",
+        "RequestCancelledError",
+        "RequestFailedError",
+        "RequestQueueClient",
+        "avideo_content",
+        "avideo_generation",
+        "avideo_status",
+        "video_content",
+        "video_generation",
+        "video_status",
+    }
+)
+
+__all__ = [
+    "AsyncRequestQueueClient",
+    "GMIProvider",
+    "QueueStuckError",
+    "QueueTimeoutError",
+    "RequestCancelledError",
+    "RequestFailedError",
+    "RequestQueueClient",
+    "__version__",
+    "avideo_content",
+    "avideo_generation",
+    "avideo_status",
+    "builtin_row_active",
+    "gmi_provider",
+    "register",
+    "unregister",
+    "video_content",
+    "video_generation",
+    "video_status",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MEDIA_NAMES:
+        return getattr(importlib.import_module("litellm_gmi.media"), name)
+    raise AttributeError(f"module 'litellm_gmi' has no attribute {name!r}")
+
 
 if os.environ.get("LITELLM_GMI_AUTO_REGISTER", "1") != "0":
     register()

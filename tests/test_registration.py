@@ -60,3 +60,22 @@ def test_private_structure_we_touch_still_exists() -> None:
     registry = registration._json_registry()
     assert registry is not None, "litellm.llms.openai_like.json_loader.JSONProviderRegistry moved"
     assert isinstance(registry._providers, dict)
+
+
+def test_media_names_are_reexported_lazily() -> None:
+    import sys
+
+    import litellm_gmi.media
+
+    assert litellm_gmi.video_generation is litellm_gmi.media.video_generation
+    assert litellm_gmi.RequestQueueClient is litellm_gmi.media.RequestQueueClient
+    assert "litellm_gmi.media" in sys.modules
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = litellm_gmi.no_such_name
+
+
+def test_every_media_name_is_listed_and_resolves() -> None:
+    media_names = litellm_gmi._MEDIA_NAMES
+    assert media_names <= set(litellm_gmi.__all__)
+    for name in media_names:
+        assert getattr(litellm_gmi, name) is not None
