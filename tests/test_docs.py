@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text()
 
@@ -31,3 +33,13 @@ def test_pyproject_declares_a_range_not_a_pin() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text()
     assert re.search(r'"litellm>=1\.81\.1,<[0-9.]+"', pyproject)
     assert "litellm==" not in pyproject
+
+
+def test_readme_media_example_runs_against_the_emulator(
+    gmi_env: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    media = README.split("## Media", 1)[1].split("\n## ", 1)[0]
+    code = re.findall(r"```python\n(.*?)```", media, flags=re.DOTALL)[0]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md#media", "exec"), {})  # noqa: S102 - the README's own example
+    assert (tmp_path / "waves.mp4").stat().st_size > 0
