@@ -57,7 +57,8 @@ SMALL_CONTEXT_LIMIT = 256
 _SECRET_HEADERS = ("authorization", "x-organization-id", "api-key", "x-api-key", "cookie", "set-cookie")
 _NOISY_RESPONSE_HEADERS = ("date", "server", "x-request-id", "cf-ray", "set-cookie")
 _MATCHED_HEADERS = ("x-organization-id", "content-type")
-_LOCAL_URI = re.compile(r"^http://(127\.0\.0\.1|localhost):\d+")
+_LOCAL_URL = re.compile(r"http://(127\.0\.0\.1|localhost):\d+")
+_LOCAL_URL_BYTES = re.compile(rb"http://(127\.0\.0\.1|localhost):\d+")
 
 
 # --------------------------------------------------------------------------------------------- VCR ---
@@ -104,7 +105,13 @@ def _string_body(holder: dict[str, Any], key: str) -> None:
 
 
 def _canonical_request(request: Any) -> Any:
-    request.uri = _LOCAL_URI.sub(f"http://127.0.0.1:{EMULATOR_PORT}", request.uri)
+    canonical = f"http://127.0.0.1:{EMULATOR_PORT}"
+    request.uri = _LOCAL_URL.sub(canonical, request.uri)
+    # Bodies can quote URLs the emulator handed out (an uploaded file's public URL).
+    if isinstance(request.body, bytes):
+        request.body = _LOCAL_URL_BYTES.sub(canonical.encode(), request.body)
+    elif isinstance(request.body, str):
+        request.body = _LOCAL_URL.sub(canonical, request.body)
     for name in list(request.headers):
         if name.lower() == "host":  # carries the emulator's random port: noise in every diff
             del request.headers[name]
@@ -118,6 +125,16 @@ def _canonical_response(response: dict[str, Any]) -> dict[str, Any]:
     for name in list(headers):
         if name.lower() in _NOISY_RESPONSE_HEADERS:
             del headers[name]
+    # Artifact and upload URLs in queue answers name the emulator's random port; requests are not
+    # matched on host or port, so the canonical port replays the same.
+    # vcrpy runs this on loaded cassettes too, and its stubs need the body's original type back.
+    body = response.get("body", {})
+    raw = body.get("string")
+    canonical = f"http://127.0.0.1:{EMULATOR_PORT}"
+    if isinstance(raw, str):
+        body["string"] = _LOCAL_URL.sub(canonical, raw)
+    elif isinstance(raw, bytes):
+        body["string"] = _LOCAL_URL_BYTES.sub(canonical.encode(), raw)
     return response
 
 
