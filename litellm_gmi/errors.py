@@ -97,7 +97,13 @@ def to_litellm_exception(
     The synthetic ``httpx.Response`` carries the original headers so LiteLLM's retry logic can honour
     ``Retry-After`` on 429 and 503.
     """
-    request = request or httpx.Request("POST", "https://api.gmi-serving.com/v1/chat/completions")
+    # Method and URL only: the request LiteLLM hands us still carries ``Authorization`` (and the
+    # organisation), and whatever is attached here is reachable as ``exc.response.request.headers``.
+    request = (
+        httpx.Request(request.method, request.url)
+        if request is not None
+        else httpx.Request("POST", "https://api.gmi-serving.com/v1/chat/completions")
+    )
     text = message or f"GMI returned HTTP {status_code}"
     if status_code == 408:
         timeout: Exception = litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)

@@ -25,6 +25,15 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
         super().__init__(streaming_response=streaming_response, sync_stream=sync_stream, json_mode=json_mode)
         self._splitter = ThinkTagSplitter()
 
+    def _handle_string_chunk(self, str_line: str) -> Any:
+        """A line that is neither SSE nor JSON fails the stream instead of ending it empty.
+
+        LiteLLM's iterator turns an unparseable line into an empty chunk, so a truncated or non-SSE body
+        (a proxy's HTML page, a cut JSON answer) looked like a successful, empty completion.
+        """
+        _raise_if_garbled(str_line)
+        return super()._handle_string_chunk(str_line)
+
     def chunk_parser(self, chunk: dict[str, Any]) -> ModelResponseStream:
         error = chunk.get("error")
         if error:
@@ -55,6 +64,24 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
         if chunk.get("usage"):
             fields["usage"] = chunk["usage"]
         return ModelResponseStream(**fields)
+
+
+_SSE_FIELDS = ("event:", "id:", "retry:")
+
+
+def _raise_if_garbled(line: str) -> None:
+    text = line.strip()
+    if not text or text.startswith(":") or text.startswith(_SSE_FIELDS):
+        return
+    payload = text[5:].strip() if text.startswith("data:") else text
+    if payload == "[DONE]":
+        return
+    try:
+        json.loads(payload)
+    except ValueError:
+        raise GMIError(
+            status_code=502, message=f"GMI sent a stream line that is not JSON: {text[:200]!r}"
+        ) from None
 
 
 def to_generic_chunks(stream: Iterator[Any]) -> Iterator[dict[str, Any]]:
