@@ -16,13 +16,12 @@ from litellm.llms.base_llm.chat.transformation import BaseLLMException
 from litellm.llms.custom_httpx.http_handler import AsyncHTTPHandler, HTTPHandler, get_async_httpx_client
 from litellm.llms.custom_httpx.llm_http_handler import BaseLLMHTTPHandler
 from litellm.llms.custom_llm import CustomLLM
-from litellm.types.utils import ImageResponse, ModelResponse, ModelResponseStream
+from litellm.types.utils import ImageResponse, ModelResponse
 from typing_extensions import override
 
 from litellm_gmi.chat.params import prepare_params
-from litellm_gmi.chat.streaming import ato_generic_chunks, to_generic_chunks
+from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
-from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.constants import ORG_ID_HEADER, PROVIDER
 from litellm_gmi.credentials import resolve_api_key
 from litellm_gmi.errors import from_base_exception
@@ -61,8 +60,7 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
     @override
     def streaming(self, model: str, messages: list[Any], **kwargs: Any) -> Iterator[Any]:
         stream = _mapped(model, lambda: self._call(model, messages, is_async=False, stream=True, **kwargs))
-        chunks = _mapped_iter(model, _raw_chunks(stream))
-        return _usage_before_finish(chunks) if STREAM_PASSTHROUGH else to_generic_chunks(chunks)
+        return shape(_mapped_iter(model, _raw_chunks(stream)), shaper_for_litellm())
 
     @override
     async def astreaming(self, model: str, messages: list[Any], **kwargs: Any) -> AsyncIterator[Any]:
@@ -71,17 +69,8 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
             stream = await self._call(model, messages, is_async=True, stream=True, **kwargs)
         except BaseLLMException as exc:
             raise from_base_exception(exc, model=model) from exc
-        chunks = _amapped_iter(model, _raw_chunks(stream))
-        if STREAM_PASSTHROUGH:
-            order = _UsageBeforeFinish()
-            async for chunk in chunks:
-                for item in order.feed(chunk):
-                    yield item
-            for item in order.close():
-                yield item
-        else:
-            async for chunk in ato_generic_chunks(chunks):
-                yield chunk
+        async for item in ashape(_amapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()):
+            yield item
 
     def _call(
         self,
@@ -234,66 +223,9 @@ def _raw_chunks(stream: Any) -> Any:
     ``BaseLLMHTTPHandler`` wraps our iterator in a ``CustomStreamWrapper``, and ``completion()`` wraps the
     result in a second one. Two wrappers cost twice LiteLLM's per-chunk work (bench/: 200 chunks took
     1.6x LiteLLM's built-in route) and the inner one replaces GMI's usage with a local token estimate,
-    so only the outer wrapper is kept: it gets generic chunks before LiteLLM 1.89 and our
-    ``ModelResponseStream`` chunks, reordered by :class:`_UsageBeforeFinish`, from 1.89 on.
+    so only the outer wrapper is kept, fed by the shaper :func:`shaper_for_litellm` picks.
     """
     return getattr(stream, "completion_stream", stream)
-
-
-class _UsageBeforeFinish:
-    """Hands GMI's trailing usage-only chunk to LiteLLM before the finish chunk it follows.
-
-    LiteLLM's outer wrapper stops at the first chunk without content that arrives after a finish reason,
-    which is where GMI sends usage; sent first, the usage is kept for cost tracking (and shown when the
-    caller asked for ``stream_options.include_usage``). Non-chunk items (``[DONE]``, blank lines) and
-    deltas left empty by the ``<think>`` splitter are dropped, as the inner wrapper used to.
-    """
-
-    def __init__(self) -> None:
-        self._finish: ModelResponseStream | None = None
-
-    def feed(self, chunk: Any) -> Iterator[ModelResponseStream]:
-        if not isinstance(chunk, ModelResponseStream) or _is_empty(chunk):
-            return
-        if self._finish is not None and not chunk.choices and getattr(chunk, "usage", None) is not None:
-            yield chunk
-            return
-        yield from self.close()
-        if _is_bare_finish(chunk):
-            self._finish = chunk
-        else:
-            yield chunk
-
-    def close(self) -> Iterator[ModelResponseStream]:
-        if self._finish is not None:
-            finish, self._finish = self._finish, None
-            yield finish
-
-
-def _is_bare_finish(chunk: ModelResponseStream) -> bool:
-    if not chunk.choices or not chunk.choices[0].finish_reason:
-        return False
-    delta = chunk.choices[0].delta
-    return not (delta is not None and (delta.content or delta.tool_calls))
-
-
-def _is_empty(chunk: ModelResponseStream) -> bool:
-    if getattr(chunk, "usage", None) is not None or not chunk.choices:
-        return False
-    for choice in chunk.choices:
-        delta = choice.delta
-        if choice.finish_reason or delta is None:
-            return False
-        if delta.content or delta.role or delta.tool_calls or getattr(delta, "reasoning_content", None):
-            return False
-    return True
-
-
-def _usage_before_finish(chunks: Iterator[Any]) -> Iterator[ModelResponseStream]:
-    order = _UsageBeforeFinish()
-    for chunk in chunks:
-        yield from order.feed(chunk)
-    yield from order.close()
 
 
 def _mapped(model: str, call: Callable[[], Any]) -> Any:

@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 from litellm.types.utils import ModelResponseStream
 
-from litellm_gmi.chat.streaming import GMIStreamIterator, ato_generic_chunks, to_generic_chunks
+from litellm_gmi.chat.streaming import (
+    GenericChunks,
+    GMIStreamIterator,
+    UsageBeforeFinish,
+    ashape,
+    shape,
+    shaper_for_litellm,
+)
+from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.errors import GMIError
 
 
@@ -86,7 +94,7 @@ def test_generic_chunks_hold_the_finish_until_the_usage_arrives() -> None:
         chunk({}, finish="tool_calls"),
         chunk(None, usage=USAGE),
     )
-    generic = list(to_generic_chunks(iter([*parsed, {"text": ""}])))
+    generic = list(shape(iter([*parsed, {"text": ""}]), GenericChunks()))
     assert [g["is_finished"] for g in generic] == [False, False, False, True]
     assert generic[0]["provider_specific_fields"] == {"reasoning_content": "r"}
     assert generic[1]["text"] == "Hi"
@@ -102,5 +110,33 @@ async def test_async_generic_chunks_match_the_sync_ones() -> None:
         for item in parsed:
             yield item
 
-    generic = [g async for g in ato_generic_chunks(source())]
-    assert generic == list(to_generic_chunks(iter(parsed)))
+    generic = [g async for g in ashape(source(), GenericChunks())]
+    assert generic == list(shape(iter(parsed), GenericChunks()))
+
+
+def test_usage_is_handed_over_before_the_finish_it_follows() -> None:
+    parsed = parse(
+        chunk({"role": "assistant", "content": "Hi"}),
+        chunk({}, finish="stop"),
+        chunk(None, usage=USAGE),
+    )
+    shaped = list(shape(iter([*parsed, {"text": ""}]), UsageBeforeFinish()))
+    assert [c.choices[0].delta.content if c.choices else "usage" for c in shaped] == ["Hi", "usage", None]
+    assert shaped[-1].choices[0].finish_reason == "stop"
+
+
+def test_a_finish_with_no_usage_after_it_is_still_sent() -> None:
+    parsed = parse(chunk({"content": "a"}), chunk({}, finish="length"))
+    shaped = list(shape(iter(parsed), UsageBeforeFinish()))
+    assert shaped[-1].choices[0].finish_reason == "length"
+
+
+def test_deltas_emptied_by_the_think_splitter_are_dropped() -> None:
+    parsed = parse(chunk({"content": "<thi"}), chunk({"content": "nk>x</think>y"}))
+    shaped = list(shape(iter(parsed), UsageBeforeFinish()))
+    assert len(shaped) == 1
+
+
+def test_the_shaper_matches_the_installed_litellm() -> None:
+    expected = UsageBeforeFinish if STREAM_PASSTHROUGH else GenericChunks
+    assert isinstance(shaper_for_litellm(), expected)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from litellm.llms.openai.chat.gpt_transformation import OpenAIChatCompletionStreamingHandler
 from litellm.types.utils import ModelResponseStream
 
 from litellm_gmi.chat.reasoning import ThinkTagSplitter
+from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.errors import GMIError, extract_message
 
 
@@ -84,34 +85,100 @@ def _raise_if_garbled(line: str) -> None:
         ) from None
 
 
-def to_generic_chunks(stream: Iterator[Any]) -> Iterator[dict[str, Any]]:
-    """Re-shape chunks as ``GenericStreamingChunk`` dicts for LiteLLM before 1.89.
+class ChunkShaper(Protocol):
+    """Turns our parsed chunks into what the running LiteLLM's outer stream wrapper expects."""
 
-    Those releases stop reading at the first finished chunk, and GMI sends usage after it, so the
-    finish is held back and sent together with the usage.
-    """
-    converter = _GenericConverter()
-    for chunk in stream:
-        yield from converter.convert(chunk)
-    yield from converter.finish()
+    def feed(self, chunk: Any) -> Iterator[Any]:
+        """What to hand LiteLLM for one parsed chunk (possibly nothing, possibly held back)."""
+        ...
+
+    def close(self) -> Iterator[Any]:
+        """Whatever was held back, once the stream has ended."""
+        ...
 
 
-async def ato_generic_chunks(stream: AsyncIterator[Any]) -> AsyncIterator[dict[str, Any]]:
-    """Async twin of :func:`to_generic_chunks`."""
-    converter = _GenericConverter()
-    async for chunk in stream:
-        for item in converter.convert(chunk):
+def shaper_for_litellm() -> ChunkShaper:
+    """The shaper the installed LiteLLM needs (see :mod:`litellm_gmi.compat`)."""
+    return UsageBeforeFinish() if STREAM_PASSTHROUGH else GenericChunks()
+
+
+def shape(chunks: Iterator[Any], shaper: ChunkShaper) -> Iterator[Any]:
+    """Run ``chunks`` through ``shaper``."""
+    for chunk in chunks:
+        yield from shaper.feed(chunk)
+    yield from shaper.close()
+
+
+async def ashape(chunks: AsyncIterator[Any], shaper: ChunkShaper) -> AsyncIterator[Any]:
+    """Async twin of :func:`shape`."""
+    async for chunk in chunks:
+        for item in shaper.feed(chunk):
             yield item
-    for item in converter.finish():
+    for item in shaper.close():
         yield item
 
 
-class _GenericConverter:
+class UsageBeforeFinish:
+    """LiteLLM 1.89+: hand GMI's trailing usage-only chunk over before the finish chunk it follows.
+
+    LiteLLM's outer wrapper stops at the first chunk without content that arrives after a finish reason,
+    which is where GMI sends usage; sent first, the usage is kept for cost tracking (and shown when the
+    caller asked for ``stream_options.include_usage``). Non-chunk items (``[DONE]``, blank lines) and
+    deltas left empty by the ``<think>`` splitter are dropped, as LiteLLM's inner wrapper used to.
+    """
+
+    def __init__(self) -> None:
+        self._finish: ModelResponseStream | None = None
+
+    def feed(self, chunk: Any) -> Iterator[ModelResponseStream]:
+        if not isinstance(chunk, ModelResponseStream) or _is_empty(chunk):
+            return
+        if self._finish is not None and not chunk.choices and getattr(chunk, "usage", None) is not None:
+            yield chunk
+            return
+        yield from self.close()
+        if _is_bare_finish(chunk):
+            self._finish = chunk
+        else:
+            yield chunk
+
+    def close(self) -> Iterator[ModelResponseStream]:
+        if self._finish is not None:
+            finish, self._finish = self._finish, None
+            yield finish
+
+
+def _is_bare_finish(chunk: ModelResponseStream) -> bool:
+    if not chunk.choices or not chunk.choices[0].finish_reason:
+        return False
+    delta = chunk.choices[0].delta
+    return not (delta is not None and (delta.content or delta.tool_calls))
+
+
+def _is_empty(chunk: ModelResponseStream) -> bool:
+    if getattr(chunk, "usage", None) is not None or not chunk.choices:
+        return False
+    for choice in chunk.choices:
+        delta = choice.delta
+        if choice.finish_reason or delta is None:
+            return False
+        if delta.content or delta.role or delta.tool_calls or getattr(delta, "reasoning_content", None):
+            return False
+    return True
+
+
+class GenericChunks:
+    """LiteLLM before 1.89: ``GenericStreamingChunk`` dicts, the only shape it takes from custom providers.
+
+    Those releases stop reading at the first finished chunk, and GMI sends usage after it, so the finish
+    is held back and sent together with the usage.
+    """
+
     def __init__(self) -> None:
         self.finish_reason: str | None = None
         self.usage: dict[str, Any] | None = None
 
-    def convert(self, chunk: ModelResponseStream | dict[str, Any]) -> Iterator[dict[str, Any]]:
+    def feed(self, chunk: Any) -> Iterator[dict[str, Any]]:
         if not isinstance(chunk, ModelResponseStream):
             return  # LiteLLM's iterator yields an empty generic dict for "[DONE]" and blank lines
         usage = getattr(chunk, "usage", None)
@@ -139,7 +206,7 @@ class _GenericConverter:
                     else None,
                 }
 
-    def finish(self) -> Iterator[dict[str, Any]]:
+    def close(self) -> Iterator[dict[str, Any]]:
         # A non-None provider_specific_fields makes LiteLLM < 1.89 keep this chunk (and GMI's usage)
         # instead of discarding it as empty and re-counting tokens locally.
         yield {
