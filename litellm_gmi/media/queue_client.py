@@ -81,8 +81,9 @@ class _Base:
 
     @override
     def __repr__(self) -> str:
-        name, base, org = type(self).__name__, self.api_base, self._protocol.org_id
-        return f"{name}(api_base={base!r}, org_id={org!r}, api_key='***')"
+        name, base = type(self).__name__, self.api_base
+        org = "'***'" if self._protocol.org_id else "None"  # the organisation id is as private as the key
+        return f"{name}(api_base={base!r}, org_id={org}, api_key='***')"
 
     def _wait_loop(
         self,
