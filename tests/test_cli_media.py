@@ -10,22 +10,18 @@ from pathlib import Path
 import pytest
 
 from litellm_gmi.cli import media as cli
+from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.media import RequestQueueClient
 from litellm_gmi.media.records import QueueRequest
-from litellm_gmi.testing import GMIEmulator
+from litellm_gmi.testing import FakeTime, GMIEmulator
 from litellm_gmi.testing.queue_jobs import MEDIA
 
 
 @pytest.fixture
 def simulated(gmi_env: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEmulator:
     """The CLI's client sleeps on a fake clock that also moves the emulator's jobs along."""
-    now = [0.0]
-
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
-        gmi_env.state.clock.advance(seconds)
-
-    client = functools.partial(RequestQueueClient, sleep=sleep, clock=lambda: now[0])
+    time = FakeTime(gmi_env)
+    client = functools.partial(RequestQueueClient, sleep=time.sleep, clock=time.clock)
     monkeypatch.setattr(cli, "RequestQueueClient", client)
     return gmi_env
 
@@ -97,13 +93,7 @@ def test_wrong_case_model_exits_1(simulated, capsys):
 
 
 def test_missing_key_is_one_line_exit_2(monkeypatch, capsys):
-    for name in (
-        "GMI_API_KEY",
-        "GMI_CLOUD_APIKEY",
-        "GMICLOUD_API_KEY",
-        "GMI_CLOUD_API_KEY",
-        "GMI_MAAS_API_KEY",
-    ):
+    for name in API_KEY_ENVS:
         monkeypatch.delenv(name, raising=False)
     assert cli.run(["status", "abc"]) == 2
     err = capsys.readouterr().err

@@ -25,7 +25,7 @@ from typing import Any
 import litellm
 import pytest
 
-from litellm_gmi.testing import Fault, GMIEmulator
+from litellm_gmi.testing import FakeTime, Fault, GMIEmulator
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
@@ -271,26 +271,6 @@ async def test_500_concurrent_calls_without_errors_or_leaked_connections(gmi_env
 
 
 # ------------------------------------------------------------------------------- media status polls ---
-class _EmulatorTime:
-    """Sleeps that move a fake clock and the emulator's job clock instead of waiting."""
-
-    def __init__(self, emulator: GMIEmulator) -> None:
-        self.now = 1000.0
-        self.emulator = emulator
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        self.emulator.state.clock.advance(seconds)
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
-
-
 def _arm_transient_poll_failures(emulator: GMIEmulator) -> None:
     for kind in ("server_error", "unavailable", "server_error", "rate_limit"):
         emulator.inject(Fault(kind, model="Veo3", retry_after=0))  # type: ignore[arg-type]
@@ -298,7 +278,7 @@ def _arm_transient_poll_failures(emulator: GMIEmulator) -> None:
 
 def test_media_wait_survives_transient_5xx_on_status_polls(gmi_env: GMIEmulator) -> None:
     queue_client = pytest.importorskip("litellm_gmi.media.queue_client")
-    fake = _EmulatorTime(gmi_env)
+    fake = FakeTime(gmi_env)
     with queue_client.RequestQueueClient(sleep=fake.sleep, clock=fake.clock) as client:
         record = client.submit("Veo3", {"prompt": "a flaky network"})
         _arm_transient_poll_failures(gmi_env)
@@ -309,7 +289,7 @@ def test_media_wait_survives_transient_5xx_on_status_polls(gmi_env: GMIEmulator)
 
 async def test_async_media_wait_survives_transient_5xx_on_status_polls(gmi_env: GMIEmulator) -> None:
     queue_client = pytest.importorskip("litellm_gmi.media.queue_client")
-    fake = _EmulatorTime(gmi_env)
+    fake = FakeTime(gmi_env)
     async with queue_client.AsyncRequestQueueClient(sleep=fake.asleep, clock=fake.clock) as client:
         record = await client.submit("Veo3", {"prompt": "a flaky network"})
         _arm_transient_poll_failures(gmi_env)

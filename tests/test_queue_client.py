@@ -13,6 +13,7 @@ import httpx
 import litellm
 import pytest
 
+from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.media import (
     AsyncRequestQueueClient,
     QueueStuckError,
@@ -23,30 +24,10 @@ from litellm_gmi.media import (
 )
 from litellm_gmi.media.protocol import WaitLoop, parse_models
 from litellm_gmi.media.records import QueueRequest
-from litellm_gmi.testing import Fault, GMIEmulator
+from litellm_gmi.testing import FakeTime, Fault, GMIEmulator
 from litellm_gmi.testing.queue_jobs import MEDIA
 
 TEST_KEY = "sk-gmi-test-0000000000000000000000"
-
-
-class FakeTime:
-    """A clock that only moves when the client sleeps, dragging the emulator's clock along."""
-
-    def __init__(self, emulator: GMIEmulator) -> None:
-        self.now = 1000.0
-        self.emulator = emulator
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        self.emulator.state.clock.advance(seconds)
-
-    async def asleep(self, seconds: float) -> None:
-        self.sleep(seconds)
 
 
 @pytest.fixture
@@ -265,13 +246,7 @@ async def test_async_submit_not_retried_on_500(gmi_env, fake):
 
 # ------------------------------------------------------------------------------------------ offline ---
 def test_missing_key_fails_before_any_network(monkeypatch):
-    for name in (
-        "GMI_API_KEY",
-        "GMI_CLOUD_APIKEY",
-        "GMICLOUD_API_KEY",
-        "GMI_CLOUD_API_KEY",
-        "GMI_MAAS_API_KEY",
-    ):
+    for name in API_KEY_ENVS:
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(litellm.AuthenticationError, match="GMI_API_KEY"):
         RequestQueueClient()
