@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 from litellm.llms.openai.chat.gpt_transformation import OpenAIGPTConfig
+from litellm.llms.openai.common_utils import OpenAIError
 from litellm.types.utils import ModelResponse
 
 from litellm_gmi.chat import params as gmi_params
@@ -125,27 +126,26 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
         json_mode: bool | None = None,
     ) -> ModelResponse:
         try:
-            raw_response.json()
-        except ValueError as exc:
+            response: ModelResponse = super().transform_response(
+                model,
+                raw_response,
+                model_response,
+                logging_obj,
+                request_data,
+                messages,
+                optional_params,
+                litellm_params,
+                encoding,
+                api_key,
+                json_mode,
+            )
+        except OpenAIError as exc:  # the parent's only raise here: a body that is not JSON
             raise GMIError(
                 status_code=502,
                 message=f"GMI returned a body that is not JSON ({len(raw_response.content)} bytes): "
                 f"{raw_response.text[:200]!r}",
                 headers=raw_response.headers,
             ) from exc
-        response: ModelResponse = super().transform_response(
-            model,
-            raw_response,
-            model_response,
-            logging_obj,
-            request_data,
-            messages,
-            optional_params,
-            litellm_params,
-            encoding,
-            api_key,
-            json_mode,
-        )
         for choice in response.choices:
             message = getattr(choice, "message", None)
             content = getattr(message, "content", None)
