@@ -160,13 +160,21 @@ class _QueueRoutes:
         job = self.store.add(model, mode, dict(payload), self.state.clock.now())
         return self._answer(self._record(request, job), fault)
 
-    async def status(self, request: web.Request) -> web.StreamResponse:
+    async def _guarded_job(self, request: web.Request) -> web.StreamResponse | tuple[Job, Fault | None]:
+        """The job named in the path and its fault, after auth; or the early answer (including a 404)."""
         job = self.store.get(request.match_info["request_id"])
         early, fault = await self._guard(request, job.model if job else None)
         if early is not None:
             return early
         if job is None:
             return _error(404, f"request {request.match_info['request_id']} not found")
+        return job, fault
+
+    async def status(self, request: web.Request) -> web.StreamResponse:
+        found = await self._guarded_job(request)
+        if isinstance(found, web.StreamResponse):
+            return found
+        job, fault = found
         return self._answer(self._record(request, job), fault)
 
     async def list_requests(self, request: web.Request) -> web.StreamResponse:
@@ -178,12 +186,10 @@ class _QueueRoutes:
         return self._answer({"requests": records, "total": len(records)}, fault)
 
     async def cancel(self, request: web.Request) -> web.StreamResponse:
-        job = self.store.get(request.match_info["request_id"])
-        early, fault = await self._guard(request, job.model if job else None)
-        if early is not None:
-            return early
-        if job is None:
-            return _error(404, f"request {request.match_info['request_id']} not found")
+        found = await self._guarded_job(request)
+        if isinstance(found, web.StreamResponse):
+            return found
+        job, fault = found
         now = self.state.clock.now()
         status, _ = job.status(now, self.store.step)
         if status in ("success", "failed", "cancelled"):
