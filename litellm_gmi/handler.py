@@ -13,7 +13,6 @@ from typing import Any
 
 import litellm
 from litellm.llms.base_llm.chat.transformation import BaseLLMException
-from litellm.llms.custom_httpx.http_handler import AsyncHTTPHandler, HTTPHandler, get_async_httpx_client
 from litellm.llms.custom_httpx.llm_http_handler import BaseLLMHTTPHandler
 from litellm.llms.custom_llm import CustomLLM
 from litellm.types.utils import ImageResponse, ModelResponse
@@ -22,9 +21,15 @@ from typing_extensions import override
 from litellm_gmi.chat.params import prepare_params
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
-from litellm_gmi.constants import ORG_ID_HEADER, PROVIDER
+from litellm_gmi.constants import ORG_ID_HEADER
 from litellm_gmi.credentials import resolve_api_key
 from litellm_gmi.errors import from_base_exception
+from litellm_gmi.http_clients import (
+    ClosingAsyncClient,
+    ClosingSyncClient,
+    pooled_async_client,
+    pooled_sync_client,
+)
 
 _INNER_PROVIDER = "custom"
 """Label for the inner LiteLLM call. ``"gmi"`` is not an ``LlmProviders`` value, and LiteLLM before 1.89
@@ -59,18 +64,32 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
 
     @override
     def streaming(self, model: str, messages: list[Any], **kwargs: Any) -> Iterator[Any]:
-        stream = _mapped(model, lambda: self._call(model, messages, is_async=False, stream=True, **kwargs))
-        return shape(_mapped_iter(model, _raw_chunks(stream)), shaper_for_litellm())
+        client = ClosingSyncClient(pooled_sync_client(kwargs.pop("client", None), _litellm_params(kwargs)))
+        try:
+            stream = self._call(model, messages, is_async=False, stream=True, client=client, **kwargs)
+        except BaseLLMException as exc:
+            client.close()
+            raise from_base_exception(exc, model=model) from exc
+        except BaseException:
+            client.close()
+            raise
+        return _closing(shape(_mapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()), client.close)
 
     @override
     async def astreaming(self, model: str, messages: list[Any], **kwargs: Any) -> AsyncIterator[Any]:
         # LiteLLM iterates this directly, so it must be an async generator, not a coroutine.
+        client = ClosingAsyncClient(pooled_async_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
-            stream = await self._call(model, messages, is_async=True, stream=True, **kwargs)
-        except BaseLLMException as exc:
-            raise from_base_exception(exc, model=model) from exc
-        async for item in ashape(_amapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()):
-            yield item
+            try:
+                stream = await self._call(
+                    model, messages, is_async=True, stream=True, client=client, **kwargs
+                )
+            except BaseLLMException as exc:
+                raise from_base_exception(exc, model=model) from exc
+            async for item in ashape(_amapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()):
+                yield item
+        finally:
+            await client.close()
 
     def _call(
         self,
@@ -126,7 +145,11 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
             stream=stream,
             api_key=api_key,
             headers=dict(headers or {}),
-            client=_http_client(client, is_async=is_async, litellm_params=litellm_params),
+            client=(
+                pooled_async_client(client, litellm_params)
+                if is_async
+                else pooled_sync_client(client, litellm_params)
+            ),
             provider_config=self.config,
         )
 
@@ -202,21 +225,6 @@ def _caller_settings(logging_obj: Any) -> dict[str, Any]:
     return {"drop_params": params.get("drop_params"), "user": optional.get("user")}
 
 
-def _http_client(client: Any, *, is_async: bool, litellm_params: dict[str, Any]) -> Any:
-    """LiteLLM's async path looks a client up by ``LlmProviders(provider)``, which ``gmi`` is not.
-
-    Passing our own pooled client avoids that lookup (extension notes §3a, problem 1); an OpenAI SDK
-    client given for another provider is ignored rather than misused.
-    """
-    if is_async:
-        if isinstance(client, AsyncHTTPHandler):
-            return client
-        return get_async_httpx_client(
-            llm_provider=PROVIDER, params={"ssl_verify": litellm_params.get("ssl_verify")}
-        )
-    return client if isinstance(client, HTTPHandler) else None
-
-
 def _raw_chunks(stream: Any) -> Any:
     """The chunks our :class:`GMIStreamIterator` parsed, without LiteLLM's inner stream wrapper.
 
@@ -226,6 +234,19 @@ def _raw_chunks(stream: Any) -> Any:
     so only the outer wrapper is kept, fed by the shaper :func:`shaper_for_litellm` picks.
     """
     return getattr(stream, "completion_stream", stream)
+
+
+def _litellm_params(kwargs: dict[str, Any]) -> dict[str, Any]:
+    params = kwargs.get("litellm_params")
+    return params if isinstance(params, dict) else {}
+
+
+def _closing(chunks: Iterator[Any], close: Callable[[], None]) -> Iterator[Any]:
+    """Yield ``chunks``, then close the call's response however the iteration ended (issue 14)."""
+    try:
+        yield from chunks
+    finally:
+        close()
 
 
 def _mapped(model: str, call: Callable[[], Any]) -> Any:

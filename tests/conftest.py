@@ -221,3 +221,24 @@ def gmi_env(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEm
         monkeypatch.setenv("GMI_API_BASE", gmi_emulator.chat_base)
         monkeypatch.setenv("GMI_QUEUE_API_BASE", gmi_emulator.queue_base)
     return gmi_emulator
+
+
+# ----------------------------------------------------------------------------------- fault server ---
+@pytest.fixture(scope="session")
+def _fault_server() -> Iterator[Any]:
+    from tests.fault_server import FaultServer
+
+    with FaultServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fault_gmi(_fault_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The independent fault server (tests/fault_server.py) as GMI, its script and log cleared per test."""
+    for name in (*API_KEY_ENVS, "GMI_ORG_ID", "GMI_QUEUE_API_BASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("GMI_API_KEY", TEST_API_KEY)
+    monkeypatch.setenv("GMI_API_BASE", _fault_server.base)
+    _fault_server.clear()
+    yield _fault_server
+    _fault_server.clear()
