@@ -38,8 +38,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # token_counter on Llama ids would
 import pytest
 import yaml
 
+from gmi_emulator import GMIEmulator
 from litellm_gmi.constants import API_KEY_ENVS, DEFAULT_API_BASE, DEFAULT_QUEUE_API_BASE
-from litellm_gmi.testing import GMIEmulator
 
 CASSETTE_ROOT = Path(__file__).parent / "cassettes"
 TEST_API_KEY = "sk-gmi-test-0000000000000000000000"

@@ -15,11 +15,11 @@ import jsonschema
 import pytest
 from conftest import SMALL_CONTEXT_LIMIT, SMALL_CONTEXT_MODEL
 
+from gmi_emulator import GMIEmulator
+from gmi_emulator.model_table import UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, UNCATALOGUED_MODEL
 from litellm_gmi.cli import main
 from litellm_gmi.cli import models as models_cli
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.testing import GMIEmulator
-from litellm_gmi.testing.model_table import UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, UNCATALOGUED_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_KEY = "sk-test-key"

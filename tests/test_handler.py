@@ -14,8 +14,8 @@ import litellm
 import openai
 import pytest
 
+from gmi_emulator import Fault
 from litellm_gmi.compat import STREAM_PASSTHROUGH
-from litellm_gmi.testing import Fault
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 REASONING_MODEL = "gmi/moonshotai/Kimi-K2-Thinking"

@@ -13,6 +13,8 @@ import httpx
 import litellm
 import pytest
 
+from gmi_emulator import FakeTime, Fault, GMIEmulator
+from gmi_emulator.queue.artifacts import MEDIA
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.media import (
     AsyncRequestQueueClient,
@@ -24,8 +26,6 @@ from litellm_gmi.media import (
 )
 from litellm_gmi.media.protocol import WaitLoop, parse_models
 from litellm_gmi.media.records import QueueRequest
-from litellm_gmi.testing import FakeTime, Fault, GMIEmulator
-from litellm_gmi.testing.queue_jobs import MEDIA
 
 TEST_KEY = "sk-gmi-test-0000000000000000000000"
 

@@ -1,4 +1,4 @@
-"""The GMI emulator itself, over real HTTP on 127.0.0.1 (no cassettes: there is nothing remote here)."""
+"""Chat completions and the model list, over real HTTP on 127.0.0.1 (nothing remote, so no cassettes)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ import aiohttp
 import httpx
 import pytest
 
-from litellm_gmi.testing import Fault, GMIEmulator
+from gmi_emulator import Fault, GMIEmulator
+
+from .helpers import AUTH, sse_events
 
 V32 = "deepseek-ai/DeepSeek-V3.2"
 KIMI = "moonshotai/Kimi-K2-Thinking"
@@ -25,7 +27,6 @@ CLAUDE = "anthropic/claude-sonnet-4.5"
 MINIMAX = "MiniMaxAI/MiniMax-M2.1"
 UNCATALOGUED = "emulator/uncatalogued-7b"
 V32_LIMIT = 64
-AUTH = {"Authorization": "Bearer sk-emulator-test"}
 WEATHER_TOOL = {
     "type": "function",
     "function": {
@@ -68,16 +69,6 @@ def inner_message(response: httpx.Response) -> str:
     error = response.json()["error"]
     assert error["message"] == f"Backend request failed with status {response.status_code}"
     return str(json.loads(error["details"])["error"]["message"])
-
-
-def sse_events(text: str) -> list[Any]:
-    """Decoded ``data:`` payloads; the ``[DONE]`` sentinel stays a string."""
-    events: list[Any] = []
-    for line in text.splitlines():
-        if line.startswith("data: "):
-            data = line[len("data: ") :]
-            events.append(data if data == "[DONE]" else json.loads(data))
-    return events
 
 
 def deltas(events: list[Any]) -> list[dict[str, Any]]:
@@ -577,9 +568,9 @@ def _free_port() -> int:
 
 def test_module_entry_point_serves_and_prints_the_export_line():
     port = _free_port()
-    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
-        [sys.executable, "-m", "litellm_gmi.testing", "--port", str(port)],
+        [sys.executable, "-m", "gmi_emulator", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -604,4 +595,8 @@ def test_module_entry_point_serves_and_prints_the_export_line():
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate()
-    assert f"export GMI_API_BASE=http://127.0.0.1:{port}/v1 GMI_API_KEY=sk-emulator" in output
+    base = f"http://127.0.0.1:{port}"
+    assert (
+        f"export GMI_API_BASE={base}/v1 GMI_QUEUE_API_BASE={base}/api/v1/ie/requestqueue/apikey "
+        "GMI_API_KEY=sk-emulator"
+    ) in output

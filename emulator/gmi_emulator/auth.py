@@ -1,4 +1,6 @@
-"""Bearer-key checks shared by the chat and request-queue routes.
+"""API-key checks shared by every route: ``Authorization: Bearer <key>`` (gmi-llm-api.md
+"Authentication"), and on ``/v1/messages`` also Anthropic's ``x-api-key`` (catalog_sources.md, GMI's
+MiniMax-M2.7 page).
 
 The emulator accepts any non-empty key except ones that ask to fail: a key containing ``invalid`` gets
 401 and one containing ``forbidden`` gets 403. The key itself is never echoed or logged.
@@ -18,11 +20,13 @@ class AuthFailure:
     message: str
 
 
-def check_auth(headers: Mapping[str, str]) -> AuthFailure | None:
-    """``None`` when the request may proceed."""
+def check_auth(headers: Mapping[str, str], *, x_api_key: bool = False) -> AuthFailure | None:
+    """``None`` when the request may proceed; ``x_api_key`` also accepts that header."""
     scheme, _, key = headers.get("Authorization", "").strip().partition(" ")
-    key = key.strip()
-    if scheme.lower() != "bearer" or not key:
+    key = key.strip() if scheme.lower() == "bearer" else ""
+    if not key and x_api_key:
+        key = headers.get("x-api-key", "").strip()
+    if not key:
         return AuthFailure(401, "Missing API key: send 'Authorization: Bearer <GMI API key>'")
     if "invalid" in key:
         return AuthFailure(401, "Invalid API key")

@@ -1,7 +1,7 @@
-"""The aiohttp application: chat routes, queue routes, and the middleware every request passes through.
+"""The aiohttp application: every API's routes, and the middleware every request passes through.
 
-The middleware records each request for tests and applies the benchmark latency; it never holds a lock
-across an ``await``.
+The middleware records each request (method, path, headers, query and body) for tests and applies the
+benchmark latency; it never holds a lock across an ``await``.
 """
 
 from __future__ import annotations
@@ -13,15 +13,18 @@ from typing import Any
 
 from aiohttp import web
 
-from litellm_gmi.testing.chat_routes import STATE_KEY, add_chat_routes
-from litellm_gmi.testing.queue_emulator import add_queue_routes
-from litellm_gmi.testing.state import EmulatorState, Headers, RecordedRequest
+from gmi_emulator.chat.routes import add_chat_routes
+from gmi_emulator.embeddings import add_embedding_routes
+from gmi_emulator.messages.routes import add_messages_routes
+from gmi_emulator.queue.routes import add_queue_routes
+from gmi_emulator.responses.routes import add_responses_routes
+from gmi_emulator.state import STATE_KEY, EmulatorState, Headers, RecordedRequest
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def create_app(state: EmulatorState | None = None) -> web.Application:
-    """A fresh application serving GMI's LLM API (and the request queue) from ``state``."""
+    """A fresh application serving GMI's LLM APIs and its request queue from ``state``."""
     state = state if state is not None else EmulatorState()
 
     @web.middleware
@@ -34,6 +37,7 @@ def create_app(state: EmulatorState | None = None) -> web.Application:
                 headers=Headers(request.headers),
                 json=_json_or_none(raw),
                 query=request.query_string,
+                body=raw,
             )
         )
         if state.latency > 0:
@@ -43,6 +47,9 @@ def create_app(state: EmulatorState | None = None) -> web.Application:
     app = web.Application(middlewares=[record], client_max_size=64 * 1024**2)
     app[STATE_KEY] = state
     add_chat_routes(app)
+    add_embedding_routes(app)
+    add_messages_routes(app)
+    add_responses_routes(app)
     add_queue_routes(app, state)
     return app
 

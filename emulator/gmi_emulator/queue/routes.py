@@ -2,7 +2,7 @@
 
 Answers follow gmi_api_facts.md §3: errors are ``{"error": "<string>"}``, unknown or wrong-case model ids
 are 404, an empty payload is 400, uploads are a grant then a signed PUT whose content type must be the
-literal ``<category>/<ext>``. Which model behaves how is listed in :mod:`litellm_gmi.testing.queue_jobs`.
+literal ``<category>/<ext>``. Which model behaves how is listed in :mod:`gmi_emulator.queue.media_table`.
 
 Auth is the chat routes' :func:`check_auth`. Faults armed with ``GMIEmulator.inject`` (or the
 ``X-GMI-Emulator-Fault`` header) apply to the API routes too, matched on the job's model.
@@ -10,44 +10,26 @@ Auth is the chat routes' :func:`check_auth`. Faults armed with ``GMIEmulator.inj
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
-from litellm_gmi.testing.auth import check_auth
-from litellm_gmi.testing.faults import FAULT_HEADER, Fault, parse_fault_header
-from litellm_gmi.testing.queue_jobs import (
-    MEDIA,
-    QUEUE_PATH,
-    STORAGE_PATH,
-    Job,
-    QueueStore,
-    media_models,
-    queue_store,
-)
-from litellm_gmi.testing.state import EmulatorState
-
-_UPLOAD_TYPES = {
-    "png": "image",
-    "jpeg": "image",
-    "jpg": "image",
-    "mp4": "video",
-    "mp3": "audio",
-    "wav": "audio",
-}
-_FAULT_ANSWERS = {
-    "rate_limit": (429, "Rate limit exceeded for your organization (emulated)"),
-    "server_error": (500, "Internal server error (emulated)"),
-    "unavailable": (503, "Service temporarily unavailable (emulated)"),
-}
+from gmi_emulator.auth import check_auth
+from gmi_emulator.fault_effects import abort, bad_header, early_answer, fault_for
+from gmi_emulator.faults import Fault
+from gmi_emulator.limits import QUEUE_PATH, TERMINAL_STATUSES, UPLOAD_FILE_TYPES
+from gmi_emulator.queue.artifacts import MEDIA
+from gmi_emulator.queue.jobs import STORAGE_PATH, Job, QueueStore
+from gmi_emulator.queue.media_table import MEDIA_MODELS, payload_problem
+from gmi_emulator.request_body import read_json
+from gmi_emulator.state import EmulatorState
 
 
 def add_queue_routes(app: web.Application, state: EmulatorState) -> None:
     """Mount the queue API and the storage host it hands out URLs for."""
-    routes = _QueueRoutes(state, queue_store(state))
+    routes = _QueueRoutes(state, state.queue)
     app.router.add_get(QUEUE_PATH + "/models", routes.models)
     app.router.add_get(QUEUE_PATH + "/models/{model}", routes.model_detail)
     app.router.add_post(QUEUE_PATH + "/requests", routes.submit)
@@ -61,6 +43,7 @@ def add_queue_routes(app: web.Application, state: EmulatorState) -> None:
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> web.Response:
+    """The queue's error shape: ``{"error": "<string>"}`` (facts §3.5)."""
     return web.json_response({"error": message}, status=status, headers=headers)
 
 
@@ -83,24 +66,17 @@ class _QueueRoutes:
         failure = check_auth(request.headers)
         if failure is not None:
             return _error(failure.status, failure.message), None
-        header = request.headers.get(FAULT_HEADER)
         try:
-            fault = parse_fault_header(header) if header else self.state.faults.take(model)
+            fault = fault_for(request, self.state, model)
         except ValueError as exc:
-            return _error(400, f"bad {FAULT_HEADER} header: {exc}"), None
+            return _error(400, bad_header(exc)), None
         if fault is None:
             return None, None
-        if fault.kind == "delay":
-            await asyncio.sleep(fault.delay)
-            return None, None
-        if fault.kind in _FAULT_ANSWERS:
-            status, message = _FAULT_ANSWERS[fault.kind]
-            wait = fault.retry_after if fault.retry_after is not None else (1 if status == 429 else None)
-            headers = {"Retry-After": f"{wait:g}"} if wait is not None else None
-            return _error(status, message, headers), None
-        if fault.kind in ("drop_stream", "stream_error"):
-            if request.transport is not None:
-                request.transport.abort()
+        early = await early_answer(fault, _error)
+        if early is not None:
+            return early, None
+        if fault.kind in ("drop_stream", "stream_error"):  # no stream here: the connection just drops
+            abort(request)
             return web.Response(), None
         return None, fault
 
@@ -114,50 +90,55 @@ class _QueueRoutes:
     # ------------------------------------------------------------------------------------- models ---
     async def models(self, request: web.Request) -> web.StreamResponse:
         early, fault = await self._guard(request, None)
-        return early or self._answer({"model_ids": sorted(media_models(self.state))}, fault)
+        # {"model_ids": [...]} per the video API reference; python-sdk's older session path parsed
+        # {"models": [...]} (facts §3.1, [C]). This is the documented API-key path, so model_ids.
+        return early or self._answer({"model_ids": sorted(MEDIA_MODELS)}, fault)
 
     async def model_detail(self, request: web.Request) -> web.StreamResponse:
         model = request.match_info["model"]
         early, fault = await self._guard(request, model)
         if early is not None:
             return early
-        mode = media_models(self.state).get(model)
-        if mode is None:
+        spec = MEDIA_MODELS.get(model)
+        if spec is None:
             return _error(404, f"model {model} not found")
-        entry = self.state.catalog_entries().get(model, {})
-        price = entry.get("output_cost_per_request")
-        detail = {
+        required = spec.required or ("prompt",)
+        detail = {  # the fields GMIDOC-VIDEO shows (facts §3.1); price_info per python-sdk's model
             "model": model,
             "org_id": "gmi",
-            "brief_description": f"Emulated {mode} model",
-            "detailed_description": f"# {model}\n\nSubmit `prompt` in the payload.",
-            "modalities": {"input": ["text"], "output": [mode]},
-            "parameters": [{"name": "prompt", "display_name": "Prompt", "type": "string", "required": True}],
-            "price_info": {"price": int(price * 1e6), "pricing_type": "per_request", "unit": "1e-6 USD"}
-            if isinstance(price, float)
-            else None,
+            "brief_description": f"Emulated {spec.mode} model",
+            "detailed_description": f"# {model}\n\nSubmit {', '.join(required)} in the payload.",
+            "modalities": {"input": ["text"], "output": [spec.mode]},
+            "parameters": [
+                {"name": key, "display_name": key, "type": "string", "required": key in spec.required}
+                for key in required
+            ],
+            "price_info": None
+            if spec.price is None
+            else {"price": spec.price[0], "pricing_type": spec.price[1], "unit": "1e-6 USD"},
         }
         return self._answer(detail, fault)
 
     # ----------------------------------------------------------------------------------- requests ---
     async def submit(self, request: web.Request) -> web.StreamResponse:
-        try:
-            body: Any = json.loads(await request.read())
-        except ValueError:
-            body = None
+        body = await read_json(request)
         model = body.get("model") if isinstance(body, Mapping) else None
         early, fault = await self._guard(request, model if isinstance(model, str) else None)
         if early is not None:
             return early
         if not isinstance(body, Mapping) or not isinstance(model, str) or not model:
             return _error(400, 'body must be {"model": <model id>, "payload": {...}}')
-        mode = media_models(self.state).get(model)
-        if mode is None:
+        spec = MEDIA_MODELS.get(model)
+        if spec is None:
             return _error(404, f"model {model} not found")
         payload = body.get("payload")
-        if not isinstance(payload, Mapping) or not payload:
-            return _error(400, f"invalid payload for {model}: missing required field(s): prompt")
-        job = self.store.add(model, mode, dict(payload), self.state.clock.now())
+        problem = payload_problem(spec, payload if isinstance(payload, Mapping) else {})
+        if problem is not None:
+            return _error(400, problem)
+        if spec.behaviour == "gated":
+            return _error(404, f"you do not have access to model {model}")
+        assert isinstance(payload, Mapping)
+        job = self.store.add(spec, dict(payload), self.state.clock.now())
         return self._answer(self._record(request, job), fault)
 
     async def _guarded_job(self, request: web.Request) -> web.StreamResponse | tuple[Job, Fault | None]:
@@ -192,7 +173,7 @@ class _QueueRoutes:
         job, fault = found
         now = self.state.clock.now()
         status, _ = job.status(now, self.store.step)
-        if status in ("success", "failed", "cancelled"):
+        if status in TERMINAL_STATUSES:
             return _error(400, f"request {job.request_id} already {status}")
         job.cancelled_at = now
         return self._answer(self._record(request, job), fault)
@@ -205,13 +186,10 @@ class _QueueRoutes:
         early, fault = await self._guard(request, None)
         if early is not None:
             return early
-        try:
-            body: Any = json.loads(await request.read())
-        except ValueError:
-            body = None
+        body = await read_json(request)
         file_type = body.get("file_type") if isinstance(body, Mapping) else None
-        if file_type not in _UPLOAD_TYPES:
-            allowed = ", ".join(_UPLOAD_TYPES)
+        if file_type not in UPLOAD_FILE_TYPES:
+            allowed = ", ".join(UPLOAD_FILE_TYPES)
             return _error(400, f"invalid file_type {file_type!r}: allowed values are {allowed}")
         token = self.store.grant(str(file_type))
         origin = _origin(request)
@@ -228,7 +206,7 @@ class _QueueRoutes:
             file_type = self.store.grants.get(token)
         if file_type is None:
             return web.Response(status=403, text="<Error><Code>AccessDenied</Code></Error>")
-        signed = f"{_UPLOAD_TYPES[file_type]}/{file_type}"
+        signed = f"{UPLOAD_FILE_TYPES[file_type]}/{file_type}"
         if request.content_type != signed:
             return web.Response(status=403, text="<Error><Code>SignatureDoesNotMatch</Code></Error>")
         data = await request.read()

@@ -8,15 +8,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from litellm_gmi.testing import Fault, GMIEmulator
-from litellm_gmi.testing.queue_jobs import MEDIA, queue_store
+from gmi_emulator import Fault, GMIEmulator
+from gmi_emulator.queue.artifacts import MEDIA
 
-AUTH = {"Authorization": "Bearer sk-emulator-test"}
-
-
-@pytest.fixture
-def emu(gmi_emulator: GMIEmulator) -> GMIEmulator:
-    return gmi_emulator
+from .helpers import AUTH
 
 
 @pytest.fixture
@@ -59,21 +54,64 @@ def test_submit_validation(http):
     assert http.post("/requests", content=b"not json").status_code == 400
 
 
-def test_status_progresses_with_the_state_clock(emu, http):
-    job = http.post("/requests", json={"model": "Veo3", "payload": {"prompt": "x"}}).json()
-    assert job["status"] == "created"
+@pytest.mark.parametrize(
+    ("model", "statuses"),
+    [
+        ("sora-2-pro", ["queued", "dispatched", "processing", "success"]),  # the sora-2-pro page: queued
+        ("Veo3", ["dispatched", "processing", "success"]),  # the video API reference's Veo3 example
+    ],
+)
+def test_status_progresses_with_the_state_clock(emu, http, model, statuses):
+    job = http.post("/requests", json={"model": model, "payload": {"prompt": "x"}}).json()
+    assert job["status"] == statuses[0]
     assert job["outcome"] is None
     seen = []
-    for _ in range(5):
+    for _ in statuses:
         seen.append(http.get(f"/requests/{job['request_id']}").json())
-        emu.state.clock.advance(queue_store(emu.state).step)
-    assert [r["status"] for r in seen] == ["created", "queued", "dispatched", "processing", "success"]
+        emu.state.clock.advance(emu.state.queue.step)
+    assert [r["status"] for r in seen] == statuses
     outcome = seen[-1]["outcome"]
     assert outcome["media_urls"][0]["id"] == "0"
     assert outcome["thumbnail_image_url"].endswith("thumbnail.png")
     artifact = httpx.get(outcome["media_urls"][0]["url"])
     assert artifact.content == MEDIA["mp4"][1]
     assert artifact.headers["content-type"] == "video/mp4"
+
+
+@pytest.mark.parametrize(
+    ("model", "payload", "reason"),
+    [
+        ("wan2.6-i2v", {"prompt": "x", "image": "https://x/a.png"}, "missing required field(s): img_url"),
+        ("Veo3-Fast", {"prompt": "x"}, "missing required field(s): durationSeconds"),
+        ("Veo3", {"prompt": "x", "durationSeconds": 8}, "durationSeconds must be a str"),
+        ("pixverse-v5.6-t2v", {"prompt": "x", "quality": "720p", "duration": 5}, "duration must be a str"),
+        ("wan2.6-t2v", {"prompt": "x", "duration": "5"}, "duration must be a int"),
+        ("wan2.7-image", {"prompt": "x"}, "missing required field(s): text"),
+        ("gpt-image-2-edit", {"prompt": "x", "image": "u", "size": "1K"}, "Generation rejected"),
+    ],
+)
+def test_documented_payload_rules(http, model, payload, reason):
+    response = http.post("/requests", json={"model": model, "payload": payload})
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+
+
+def test_documented_payloads_are_accepted(http):
+    for model, payload in (
+        ("wan2.6-i2v", {"img_url": "https://x/a.png"}),
+        ("pixverse-v5.6-t2v", {"prompt": "x", "quality": "720p", "duration": "5"}),
+        ("gpt-image-2-edit", {"prompt": "x", "image": "https://x/a.png"}),
+        ("Veo3", {"prompt": "x", "durationSeconds": "8"}),
+    ):
+        assert http.post("/requests", json={"model": model, "payload": payload}).status_code == 200, model
+
+
+def test_gated_model_passes_the_probe_then_refuses_access(http):
+    probe = http.post("/requests", json={"model": "seededit-3-0-i2i-250628", "payload": {}})
+    assert probe.status_code == 400
+    real = http.post("/requests", json={"model": "seededit-3-0-i2i-250628", "payload": {"prompt": "x"}})
+    assert real.status_code == 404
+    assert "do not have access" in real.json()["error"]
 
 
 def test_special_models(emu, http):
@@ -96,6 +134,14 @@ def test_special_models(emu, http):
     failed = http.get(f"/requests/{failing['request_id']}").json()
     assert failed["status"] == "failed"
     assert "content policy" in failed["outcome"]["error"]
+    # The sources disagree on where a failure's reason goes (facts §3.4): legacy models use `error`.
+    old = http.post(
+        "/requests", json={"model": "Kling-Text2Video-V2.1-Master", "payload": {"prompt": "fail"}}
+    )
+    emu.state.clock.advance(10)
+    old_failed = http.get(f"/requests/{old.json()['request_id']}").json()
+    assert (old_failed["status"], old_failed["outcome"]) == ("failed", None)
+    assert "content policy" in old_failed["error"]
 
 
 def test_cancel_and_list(http):

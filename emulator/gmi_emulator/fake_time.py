@@ -6,7 +6,7 @@ makes exactly the polls it would make in real time, in no time, which also keeps
 
 from __future__ import annotations
 
-from litellm_gmi.testing.emulator import GMIEmulator
+from gmi_emulator.server import GMIEmulator
 
 
 class FakeTime:

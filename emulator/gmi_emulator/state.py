@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from typing_extensions import override
+from aiohttp import web
 
-from litellm_gmi.testing.faults import FaultBook
+from gmi_emulator.faults import FaultBook
+from gmi_emulator.queue.jobs import QueueStore
+
+if TYPE_CHECKING:
+    from typing_extensions import override
+else:  # the emulator depends on aiohttp alone; typing.override exists from Python 3.12
+    try:
+        from typing import override
+    except ImportError:  # pragma: no cover - Python 3.10/3.11
+
+        def override(func: Callable[..., Any]) -> Callable[..., Any]:
+            return func
+
 
 CREATED: int = 1750000000
 """Fixed ``created`` timestamp so that the same request always gets byte-identical answers."""
@@ -33,7 +45,10 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     json: Any | None
+    """The body parsed as JSON, ``None`` when it was empty or not JSON."""
     query: str = ""
+    body: bytes = b""
+    """The raw body, for uploads and anything that is not JSON."""
 
 
 class Headers(dict[str, str]):
@@ -96,12 +111,32 @@ class Clock:
             self._offset += seconds
 
 
+class Memory:
+    """A small locked dict for state a route keeps between requests (stored responses, prompt caches)."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._items
+
+
 @dataclass
 class EmulatorState:
     """Everything a route needs besides the request itself.
 
-    ``catalog`` is loaded lazily from :func:`litellm_gmi.catalog.load_catalog`; a test may assign its own
-    mapping (GMI id → catalog entry) before sending requests.
+    ``context_limits`` (model id → tokens) overrides the model table's context window, so that tests can
+    provoke an overflow with a short prompt; an id that is not in the table becomes a served model.
     """
 
     context_limits: dict[str, int] = field(default_factory=dict)
@@ -109,19 +144,13 @@ class EmulatorState:
     faults: FaultBook = field(default_factory=FaultBook)
     requests: RequestLog = field(default_factory=RequestLog)
     clock: Clock = field(default_factory=Clock)
-    catalog: Mapping[str, Mapping[str, Any]] | None = None
-    extensions: dict[str, Any] = field(default_factory=dict)
-    """Free slots for route modules that need their own state (the request queue keeps its jobs here)."""
-
-    def catalog_entries(self) -> Mapping[str, Mapping[str, Any]]:
-        """The package catalog (GMI id → entry), read once per state."""
-        if self.catalog is None:
-            self.catalog = _load_catalog()
-        return self.catalog
+    responses: Memory = field(default_factory=Memory)
+    """``/v1/responses`` answers by id, for ``previous_response_id``."""
+    prompt_cache: Memory = field(default_factory=Memory)
+    """``/v1/messages`` prompt prefixes marked with ``cache_control``, by hash."""
+    queue: QueueStore = field(default_factory=QueueStore)
+    """The request queue's jobs and uploads (tests change its ``step`` or advance :attr:`clock`)."""
 
 
-def _load_catalog() -> Mapping[str, Mapping[str, Any]]:
-    from litellm_gmi.catalog import load_catalog  # lazily: only when a server first needs it
-
-    entries: Mapping[str, Mapping[str, Any]] = load_catalog()
-    return entries
+STATE_KEY: web.AppKey[EmulatorState] = web.AppKey("gmi_emulator_state", EmulatorState)
+"""Where every route finds the state in ``request.app``."""

@@ -13,11 +13,11 @@ from types import TracebackType
 
 from aiohttp import web
 
-from litellm_gmi.testing.app import create_app
-from litellm_gmi.testing.faults import Fault
-from litellm_gmi.testing.state import EmulatorState, RequestLog
+from gmi_emulator.app import create_app
+from gmi_emulator.faults import Fault
+from gmi_emulator.limits import CHAT_PATH, QUEUE_PATH
+from gmi_emulator.state import EmulatorState, RequestLog
 
-QUEUE_PATH = "/api/v1/ie/requestqueue/apikey"
 _START_TIMEOUT = 10.0
 _BACKLOG = 2048
 """The benchmarks open 500 connections at once; the default backlog (128) would stall some for a second."""
@@ -50,7 +50,6 @@ class GMIEmulator:
         with self._lock:
             if self._thread is not None:
                 return self
-            self.state.catalog_entries()  # read the catalog file now, not inside the event loop
             loop = asyncio.new_event_loop()
             runner = web.AppRunner(create_app(self.state), access_log=None, shutdown_timeout=1.0)
             ready = threading.Event()
@@ -125,7 +124,7 @@ class GMIEmulator:
     @property
     def chat_base(self) -> str:
         """What users set as ``GMI_API_BASE`` / ``api_base``."""
-        return self.base_url + "/v1"
+        return self.base_url + CHAT_PATH
 
     @property
     def queue_base(self) -> str:
@@ -134,7 +133,7 @@ class GMIEmulator:
 
     # ---------------------------------------------------------------------------------------- faults ---
     def inject(self, fault: Fault) -> None:
-        """Arm ``fault`` for the next ``fault.times`` matching chat requests."""
+        """Arm ``fault`` for the next ``fault.times`` matching requests (any API, matched on the model)."""
         self.state.faults.add(fault)
 
     def clear_faults(self) -> None:
