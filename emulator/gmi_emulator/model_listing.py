@@ -21,6 +21,7 @@ so the listing deliberately mixes shapes, chosen by each entry's position in id 
       (``supported_parameters``, ``quantization``, ``endpoint_status``)
 ====  ==================================================================================
 
+``emulator/uncatalogued-7b`` always takes the first shape, so that catalog-miss tests see its limits.
 Limits and prices come from the model table (and the state's context overrides); a field whose value
 is unknown is left out.
 """
@@ -57,7 +58,8 @@ def list_models(state: EmulatorState) -> list[dict[str, Any]]:
             "created": CREATED,
             "owned_by": model_id.split("/", 1)[0] if "/" in model_id else "gmi",
         }
-        extras = _SHAPES[position % len(_SHAPES)](info)
+        shape = _standard if model_id == UNCATALOGUED_MODEL else _SHAPES[position % len(_SHAPES)]
+        extras = shape(info)
         data.append(base | {k: v for k, v in extras.items() if v is not None})
     return data
 
