@@ -359,6 +359,15 @@ def test_forbidden_key_is_an_authentication_error(vcr: Any) -> None:
 
 
 @pytest.mark.vcr
+def test_zero_balance_is_a_payment_error_with_gmis_reason(vcr: Any) -> None:
+    expected = getattr(litellm, "PaymentRequiredError", litellm.BadRequestError)  # added after 1.81.1
+    with pytest.raises(expected, match="Insufficient balance") as caught:
+        litellm.completion(model=MODEL, messages=MESSAGES, api_key="sk-nobalance-key-for-test")
+    assert caught.value.status_code == 402
+    assert "sk-nobalance-key-for-test" not in str(caught.value)
+
+
+@pytest.mark.vcr
 def test_unknown_model_is_not_found_naming_the_model(vcr: Any) -> None:
     with pytest.raises(litellm.NotFoundError, match="acme/not-deployed"):
         litellm.completion(model="gmi/acme/not-deployed", messages=MESSAGES)

@@ -3,7 +3,9 @@
 MiniMax-M2.7 page).
 
 The emulator accepts any non-empty key except ones that ask to fail: a key containing ``invalid`` gets
-401 and one containing ``forbidden`` gets 403. The key itself is never echoed or logged.
+401, one containing ``forbidden`` gets 403, and one containing ``nobalance`` gets GMI's
+``402 Insufficient balance`` for a zero-balance account (catalog_sources.md, pi-gmicloud's README).
+The key itself is never echoed or logged.
 """
 
 from __future__ import annotations
@@ -32,4 +34,6 @@ def check_auth(headers: Mapping[str, str], *, x_api_key: bool = False) -> AuthFa
         return AuthFailure(401, "Invalid API key")
     if "forbidden" in key:
         return AuthFailure(403, "This API key is not allowed to use this resource")
+    if "nobalance" in key:
+        return AuthFailure(402, "Insufficient balance")
     return None

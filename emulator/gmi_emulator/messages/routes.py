@@ -32,6 +32,7 @@ from gmi_emulator.state import STATE_KEY, EmulatorState
 ERROR_TYPES = {
     400: "invalid_request_error",
     401: "authentication_error",
+    402: "billing_error",
     403: "permission_error",
     404: "not_found_error",
     429: "rate_limit_error",
