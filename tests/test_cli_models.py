@@ -89,7 +89,8 @@ def test_diff_against_catalog(api_base: str, catalog_copy: Path, capsys: pytest.
     added = [line.split()[1] for line in lines if line.startswith("+ ")]
     changed = {line.split()[1] for line in lines if line.startswith("~ ")}  # one line per changed figure
     removed = [line for line in lines if line.startswith("- ")]
-    assert added and not catalog_ids & set(added)
+    assert added
+    assert not catalog_ids & set(added)
     assert removed == ["- acme/retired-1  (no longer listed)"]  # every catalogued chat id is served
     assert lines[-1] == f"{len(added)} added, 1 removed, {len(changed)} changed"
 
