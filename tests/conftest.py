@@ -194,11 +194,9 @@ def _emulator_server() -> Iterator[GMIEmulator]:
 @pytest.fixture
 def gmi_emulator(_emulator_server: GMIEmulator) -> Iterator[GMIEmulator]:
     """The session's emulator, with faults and recorded requests cleared around each test."""
-    _emulator_server.clear_faults()
-    _emulator_server.requests.clear()
+    _emulator_server.reset()
     yield _emulator_server
-    _emulator_server.clear_faults()
-    _emulator_server.requests.clear()
+    _emulator_server.reset()
 
 
 @pytest.fixture

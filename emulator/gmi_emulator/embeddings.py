@@ -14,18 +14,16 @@ import base64
 import hashlib
 import math
 import struct
-from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
 
-from gmi_emulator.auth import check_auth
 from gmi_emulator.content import text_tokens
+from gmi_emulator.edge import GMI_EDGE, admit
 from gmi_emulator.envelope import error_response, invalid_request, unknown_model
-from gmi_emulator.fault_effects import bad_header, early_answer, fault_for, plain_answer
+from gmi_emulator.fault_effects import plain_answer
 from gmi_emulator.model_listing import lookup_model
 from gmi_emulator.model_table import EMBEDDING_MODELS, EmbeddingModel
-from gmi_emulator.request_body import read_json
 from gmi_emulator.state import STATE_KEY
 
 Item = str | list[int]
@@ -38,27 +36,14 @@ def add_embedding_routes(app: web.Application) -> None:
 
 async def embeddings_handler(request: web.Request) -> web.StreamResponse:
     """Auth, faults, model, input, then one vector per input item."""
-    state = request.app[STATE_KEY]
-    failure = check_auth(request.headers)
-    if failure is not None:
-        return error_response(failure.status, failure.message)
-    body = await read_json(request)
-    model_id = body.get("model") if isinstance(body, Mapping) else None
-    try:
-        fault = fault_for(request, state, model_id if isinstance(model_id, str) else None)
-    except ValueError as exc:
-        return invalid_request(bad_header(exc))
-    early = await early_answer(fault, error_response) if fault is not None else None
-    if early is not None:
-        return early
-    if not isinstance(body, Mapping):
-        return invalid_request("the body must be a JSON object")
-    if not isinstance(model_id, str) or not model_id:
-        return invalid_request("missing field `model`")
+    admitted = await admit(request, GMI_EDGE)
+    if isinstance(admitted, web.Response):
+        return admitted
+    body, model_id = admitted.body, admitted.model_id
     model = EMBEDDING_MODELS.get(model_id)
+    if model is None and lookup_model(request.app[STATE_KEY], model_id) is not None:
+        return invalid_request("The model does not support Embeddings API")  # a chat model ([I], as vLLM)
     if model is None:
-        if lookup_model(state, model_id) is not None:  # a chat model: its server has no embeddings ([I])
-            return invalid_request("The model does not support Embeddings API")
         return unknown_model(model_id)
     try:
         items = _items(body.get("input"))
@@ -73,7 +58,7 @@ async def embeddings_handler(request: web.Request) -> web.StreamResponse:
     ]
     usage = {"prompt_tokens": sum(tokens), "total_tokens": sum(tokens)}
     payload = {"object": "list", "data": data, "model": model_id, "usage": usage}
-    return plain_answer(request, payload, fault, error_response)
+    return plain_answer(request, payload, admitted.fault, error_response)
 
 
 def vector(model: EmbeddingModel, item: Item) -> list[float]:

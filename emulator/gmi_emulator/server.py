@@ -140,6 +140,11 @@ class GMIEmulator:
         """Disarm every fault."""
         self.state.faults.clear()
 
+    def reset(self) -> None:
+        """Disarm every fault and empty the request log: a clean slate between tests sharing a server."""
+        self.clear_faults()
+        self.state.requests.clear()
+
     @property
     def requests(self) -> RequestLog:
         """Every request received, in order; ``.clear()`` empties it, ``.snapshot()`` copies it."""

@@ -21,11 +21,9 @@ def server() -> Iterator[GMIEmulator]:
 @pytest.fixture
 def emu(server: GMIEmulator) -> Iterator[GMIEmulator]:
     """The session's emulator with faults and the request log cleared around each test."""
-    server.clear_faults()
-    server.requests.clear()
+    server.reset()
     yield server
-    server.clear_faults()
-    server.requests.clear()
+    server.reset()
 
 
 @pytest.fixture

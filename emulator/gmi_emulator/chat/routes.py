@@ -1,8 +1,7 @@
 """``GET /v1/models`` and ``POST /v1/chat/completions``, answered the way GMI's LLM API does.
 
-Order of checks on a chat request: bearer key, then an armed or header-requested fault, then the model
-id (plain-text 404), then body validation, then the answer. Faults come before the model lookup because
-GMI's edge rate-limits and fails before it routes.
+Order of checks on a chat request: the edge's (key, fault, body; :mod:`gmi_emulator.edge`), then the
+model id (plain-text 404), then body validation, then the answer.
 """
 
 from __future__ import annotations
@@ -17,18 +16,10 @@ from gmi_emulator.answer import build_answer
 from gmi_emulator.auth import check_auth
 from gmi_emulator.chat.render import ChatView, completion_body, stream_chunks
 from gmi_emulator.chat.validation import ContextOverflow, InvalidRequest, parse_chat_request
-from gmi_emulator.envelope import error_body, error_response, invalid_request, unknown_model
-from gmi_emulator.fault_effects import (
-    STREAM_FAILURE,
-    bad_header,
-    early_answer,
-    fault_for,
-    plain_answer,
-    write_stream,
-)
-from gmi_emulator.model_listing import list_models, lookup_model
-from gmi_emulator.model_table import EMBEDDING_MODELS
-from gmi_emulator.request_body import read_json
+from gmi_emulator.edge import GMI_EDGE, admit, chat_model
+from gmi_emulator.envelope import error_body, error_response, invalid_request
+from gmi_emulator.fault_effects import STREAM_FAILURE, plain_answer, write_stream
+from gmi_emulator.model_listing import list_models
 from gmi_emulator.state import STATE_KEY
 
 
@@ -48,29 +39,13 @@ async def models_handler(request: web.Request) -> web.Response:
 
 async def chat_handler(request: web.Request) -> web.StreamResponse:
     """One chat completion, plain or streamed, possibly sabotaged by a fault."""
-    state = request.app[STATE_KEY]
-    failure = check_auth(request.headers)
-    if failure is not None:
-        return error_response(failure.status, failure.message)
-    body = await read_json(request)
-    model_id = body.get("model") if isinstance(body, Mapping) else None
-    try:
-        fault = fault_for(request, state, model_id if isinstance(model_id, str) else None)
-    except ValueError as exc:
-        return invalid_request(bad_header(exc))
-    if fault is not None:
-        early = await early_answer(fault, error_response)
-        if early is not None:
-            return early
-    if not isinstance(body, Mapping):
-        return invalid_request("the body must be a JSON object")
-    if not isinstance(model_id, str) or not model_id:
-        return invalid_request("missing field `model`")
-    model = lookup_model(state, model_id)
-    if model is None and model_id in EMBEDDING_MODELS:  # an embedding server has no chat ([I])
-        return invalid_request("The model does not support Chat Completions API")
-    if model is None:
-        return unknown_model(model_id)
+    admitted = await admit(request, GMI_EDGE)
+    if isinstance(admitted, web.Response):
+        return admitted
+    model = chat_model(request, admitted, "chat", GMI_EDGE)
+    if isinstance(model, web.Response):
+        return model
+    body, model_id, fault = admitted.body, admitted.model_id, admitted.fault
     try:
         prompt = parse_chat_request(body, model)
     except InvalidRequest as exc:

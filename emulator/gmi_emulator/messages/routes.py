@@ -8,25 +8,20 @@ not served here (a DeepSeek, say) gets a 400 ``invalid_request_error`` ([I]: GMI
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from gmi_emulator.answer import build_answer
-from gmi_emulator.auth import check_auth
-from gmi_emulator.envelope import unknown_model
+from gmi_emulator.edge import Edge, admit, chat_model
 from gmi_emulator.fault_effects import (
     STREAM_FAILURE,
-    bad_header,
-    early_answer,
-    fault_for,
     plain_answer,
     write_stream,
 )
 from gmi_emulator.messages.parse import MessagesError, parse_messages_request
 from gmi_emulator.messages.render import Cache, event, message_body, stream_events
-from gmi_emulator.model_listing import lookup_model
-from gmi_emulator.request_body import read_json
 from gmi_emulator.state import STATE_KEY, EmulatorState
 
 ERROR_TYPES = {
@@ -55,32 +50,25 @@ def error_response(status: int, message: str, headers: Mapping[str, str] | None 
     return web.json_response(error_body(status, message), status=status, headers=headers)
 
 
+EDGE = Edge(
+    error=error_response,
+    reject=partial(error_response, 400),
+    not_json="The request body is not valid JSON.",
+    no_model="model: Field required",
+    x_api_key=True,
+)
+
+
 async def messages_handler(request: web.Request) -> web.StreamResponse:
     """Auth (``x-api-key`` or Bearer), faults, model, validation, then the message or its stream."""
+    admitted = await admit(request, EDGE)
+    if isinstance(admitted, web.Response):
+        return admitted
+    model = chat_model(request, admitted, "messages", EDGE)
+    if isinstance(model, web.Response):
+        return model
+    body, model_id, fault = admitted.body, admitted.model_id, admitted.fault
     state = request.app[STATE_KEY]
-    failure = check_auth(request.headers, x_api_key=True)
-    if failure is not None:
-        return error_response(failure.status, failure.message)
-    body = await read_json(request)
-    model_id = body.get("model") if isinstance(body, Mapping) else None
-    try:
-        fault = fault_for(request, state, model_id if isinstance(model_id, str) else None)
-    except ValueError as exc:
-        return error_response(400, bad_header(exc))
-    early = await early_answer(fault, error_response) if fault is not None else None
-    if early is not None:
-        return early
-    if not isinstance(body, Mapping):
-        return error_response(400, "The request body is not valid JSON.")
-    if not isinstance(model_id, str) or not model_id:
-        return error_response(400, "model: Field required")
-    model = lookup_model(state, model_id)
-    if model is None:
-        return unknown_model(model_id)
-    if "messages" not in model.apis:
-        return error_response(
-            400, f"model {model_id} is not served on /v1/messages; use /v1/chat/completions"
-        )
     try:
         parsed = parse_messages_request(body, model)
     except MessagesError as exc:

@@ -10,23 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from gmi_emulator.answer import build_answer
 from gmi_emulator.auth import check_auth
-from gmi_emulator.envelope import unknown_model
+from gmi_emulator.edge import Edge, admit, chat_model
 from gmi_emulator.fault_effects import (
     STREAM_FAILURE,
-    bad_header,
-    early_answer,
-    fault_for,
     plain_answer,
     write_stream,
 )
-from gmi_emulator.model_listing import lookup_model
-from gmi_emulator.request_body import read_json
 from gmi_emulator.responses.parse import ResponsesError, parse_responses_request
 from gmi_emulator.responses.render import ResponseView, error_event, stream_events
 from gmi_emulator.state import STATE_KEY
@@ -68,31 +64,24 @@ def error_response(
     return web.json_response({"error": error}, status=status, headers=headers)
 
 
+EDGE = Edge(
+    error=error_response,
+    reject=partial(error_response, 400),
+    not_json="We could not parse the JSON body of your request.",
+    no_model="Missing required parameter: 'model'.",
+)
+
+
 async def responses_handler(request: web.Request) -> web.StreamResponse:
     """Auth, faults, model, validation, then the response object or its event stream."""
+    admitted = await admit(request, EDGE)
+    if isinstance(admitted, web.Response):
+        return admitted
+    model = chat_model(request, admitted, "responses", EDGE)
+    if isinstance(model, web.Response):
+        return model
+    body, model_id, fault = admitted.body, admitted.model_id, admitted.fault
     state = request.app[STATE_KEY]
-    failure = check_auth(request.headers)
-    if failure is not None:
-        return error_response(failure.status, failure.message)
-    body = await read_json(request)
-    model_id = body.get("model") if isinstance(body, Mapping) else None
-    try:
-        fault = fault_for(request, state, model_id if isinstance(model_id, str) else None)
-    except ValueError as exc:
-        return error_response(400, bad_header(exc))
-    early = await early_answer(fault, error_response) if fault is not None else None
-    if early is not None:
-        return early
-    if not isinstance(body, Mapping):
-        return error_response(400, "We could not parse the JSON body of your request.")
-    if not isinstance(model_id, str) or not model_id:
-        return error_response(400, "Missing required parameter: 'model'.", param="model")
-    model = lookup_model(state, model_id)
-    if model is None:
-        return unknown_model(model_id)
-    if "responses" not in model.apis:
-        message = f"The model {model_id} is not served on /v1/responses; use /v1/chat/completions."
-        return error_response(400, message, param="model")
     previous_id = body.get("previous_response_id")
     previous = state.responses.get(previous_id) if isinstance(previous_id, str) else None
     if previous_id is not None and not isinstance(previous, Stored):
