@@ -600,3 +600,56 @@ def test_module_entry_point_serves_and_prints_the_export_line():
         f"export GMI_API_BASE={base}/v1 GMI_QUEUE_API_BASE={base}/api/v1/ie/requestqueue/apikey "
         "GMI_API_KEY=sk-emulator"
     ) in output
+
+
+# ------------------------------------------------------------------------ documented model quirks ---
+GEMINI_PRO = "google/gemini-3.1-pro-preview"
+
+
+def test_hidden_reasoning_counts_and_can_eat_the_whole_budget(client):
+    """Gemini 3.1 Pro thinks without showing it; a small max_tokens leaves content empty (facts §1.3)."""
+    body = client.post("/chat/completions", json=chat(GEMINI_PRO)).json()
+    message = body["choices"][0]["message"]
+    assert "reasoning_content" not in message
+    assert len(message["content"].split()) == 16
+    hidden = body["usage"]["completion_tokens_details"]["reasoning_tokens"]
+    assert hidden > 0
+    starved = client.post("/chat/completions", json=chat(GEMINI_PRO, max_tokens=hidden)).json()
+    assert starved["choices"][0]["message"]["content"] == ""
+    assert starved["choices"][0]["finish_reason"] == "length"
+    assert starved["usage"]["completion_tokens"] == hidden
+
+
+def test_thinking_rejects_a_forced_tool_choice(client):
+    forced = {"type": "function", "function": {"name": "get_weather"}}
+    refused = client.post("/chat/completions", json=chat(KIMI, tools=[WEATHER_TOOL], tool_choice=forced))
+    assert refused.status_code == 400
+    assert "Thinking mode does not support this tool_choice" in inner_message(refused)
+    assert client.post("/chat/completions", json=chat(KIMI, tools=[WEATHER_TOOL])).status_code == 200
+    plain_model = chat(V32, tools=[WEATHER_TOOL], tool_choice=forced)
+    assert client.post("/chat/completions", json=plain_model).is_success
+
+
+def test_embedding_models_do_not_chat_and_undeployed_ids_404(client):
+    refused = client.post("/chat/completions", json=chat("BAAI/bge-m3"))
+    assert refused.status_code == 400
+    assert "does not support Chat Completions API" in inner_message(refused)
+    gone = client.post("/chat/completions", json=chat("nvidia/nemotron-3-nano-omni"))  # a docs page, 404 live
+    assert (gone.status_code, gone.headers["content-type"].split(";")[0]) == (404, "text/plain")
+
+
+def test_max_completion_tokens_is_read_when_max_tokens_is_absent(client):
+    body = client.post("/chat/completions", json=chat(max_completion_tokens=3)).json()
+    assert body["usage"]["completion_tokens"] == 3
+    assert body["choices"][0]["finish_reason"] == "length"
+
+
+def test_string_prices_come_in_both_units_nobody_has_published(client):
+    """Per 1M tokens ("0.29") on most entries, per token ("0.00000029") where pi-gmicloud reads them so."""
+    prices = [
+        float(e["pricing"]["prompt"])
+        for e in client.get("/models").json()["data"]
+        if isinstance((e.get("pricing") or {}).get("prompt"), str) and float(e["pricing"]["prompt"]) > 0
+    ]
+    assert any(p >= 0.001 for p in prices)
+    assert any(p < 0.001 for p in prices)
