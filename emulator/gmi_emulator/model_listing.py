@@ -2,8 +2,8 @@
 
 Served models are the rows of :mod:`gmi_emulator.model_table`, any id given a context limit, and
 ``emulator/uncatalogued-7b``, a model no public source names, so that catalog-miss paths can be tested.
-Embedding models answer on ``/v1/embeddings`` only and are not listed: pi-gmicloud's snapshot of the
-live ``/v1/models`` (catalog_sources.md) holds chat ids only.
+Embedding models answer on ``/v1/embeddings`` only and are not listed: no source shows an embedding id
+in a ``/v1/models`` answer (pi-gmicloud's snapshot of it, catalog_sources.md, names chat ids only) [I].
 
 Real GMI returns fields beyond OpenAI's four whose names nobody has published (gmi_api_facts.md §1.2),
 so the listing deliberately mixes shapes, chosen by each entry's position in id order (cycle of 8):
