@@ -13,7 +13,6 @@ import os
 import platform
 import signal
 import sys
-import sysconfig
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,12 +21,9 @@ from typing import Any
 if __package__ in (None, ""):  # ``python bench/run.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-# Before LiteLLM is imported: no remote cost map, tiktoken files from the wheel (offline 1.81.x).
+# Before LiteLLM is imported: no remote cost map. (tiktoken's files: `import litellm_gmi` points tiktoken
+# at LiteLLM's copy, as it does for users.)
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-os.environ.setdefault(
-    "TIKTOKEN_CACHE_DIR",
-    str(Path(sysconfig.get_paths()["purelib"]) / "litellm" / "litellm_core_utils" / "tokenizers"),
-)
 
 WORKLOADS = ("sync", "async", "stream", "memory", "breakdown", "import")
 

@@ -15,8 +15,12 @@ import os
 from typing import Any
 
 from litellm_gmi._version import __version__
-from litellm_gmi.handler import GMIProvider, gmi_provider
-from litellm_gmi.registration import builtin_row_active, register, unregister
+from litellm_gmi.tiktoken_cache import use_litellm_encodings
+
+use_litellm_encodings()  # before anything of ours imports LiteLLM: 1.81.1 would download cl100k_base
+
+from litellm_gmi.handler import GMIProvider, gmi_provider  # noqa: E402
+from litellm_gmi.registration import builtin_row_active, register, unregister  # noqa: E402
 
 _MEDIA_NAMES = frozenset(
     {
