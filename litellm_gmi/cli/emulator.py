@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import threading
 
-from litellm_gmi.testing import GMIEmulator
-
 EMULATOR_KEY = "sk-emulator"
 
 
@@ -32,6 +30,8 @@ def run(argv: list[str]) -> int:
         help="enforce a smaller context for MODEL, to try context errors with a short prompt (repeatable)",
     )
     args = parser.parse_args(argv)
+    from litellm_gmi.testing import GMIEmulator  # after parsing: `--help` stays instant
+
     limits = dict(args.context_limit)
     emulator = GMIEmulator(host=args.host, port=args.port, latency=args.latency, context_limits=limits)
     emulator.start()

@@ -30,10 +30,9 @@ import httpx
 import litellm
 from litellm.types.utils import ImageObject, ImageResponse
 
-from litellm_gmi.constants import PROVIDER
+from litellm_gmi.constants import DEFAULT_WAIT_TIMEOUT, PROVIDER
 from litellm_gmi.media.inputs import classify
 from litellm_gmi.media.pricing import media_cost
-from litellm_gmi.media.protocol import DEFAULT_WAIT_TIMEOUT
 from litellm_gmi.media.queue_client import AsyncRequestQueueClient, RequestQueueClient
 from litellm_gmi.media.records import QueueRequest, artifact_urls
 

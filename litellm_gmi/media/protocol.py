@@ -48,9 +48,7 @@ UPLOAD_CATEGORIES = {
 }
 """``file_type`` values ``POST /upload-url`` accepts, and the MIME category each is signed with."""
 
-DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_MAX_POLL_INTERVAL = 15.0
-DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_SUBMIT_RETRIES = 2
 _BACKOFF = 1.5
 _MAX_RETRY_AFTER = 60.0

@@ -24,11 +24,10 @@ import httpx
 import litellm
 from typing_extensions import override
 
+from litellm_gmi.constants import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from litellm_gmi.media.protocol import (
     DEFAULT_MAX_POLL_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
     DEFAULT_SUBMIT_RETRIES,
-    DEFAULT_WAIT_TIMEOUT,
     HttpCall,
     OnUpdate,
     QueueProtocol,
