@@ -11,6 +11,7 @@ import runpy
 import subprocess
 import sys
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[obje
         f"import {TARGET}\nfrom {PACKAGE}.helper import VALUE\nREADY = True\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
-    import light_pkg  # noqa: F401 - the package itself is loaded before the finder, as litellm_gmi is
+    import_module(PACKAGE)  # the package itself is loaded before the finder, as litellm_gmi is
 
     record: list[object] = []
 
@@ -52,24 +53,24 @@ def _armed() -> bool:
 
 
 def test_fires_once_right_after_the_target_loads_then_steps_aside(calls: list[object]) -> None:
-    import heavy_target
+    heavy_target = import_module(TARGET)
 
     assert calls == ["not loaded"]
     assert not _armed()
     assert type(heavy_target.__loader__).__name__ == "SourceFileLoader"  # the real loader, not our wrapper
-    import light_pkg.uses_target  # noqa: F401
+    import_module(f"{PACKAGE}.uses_target")
 
     assert calls == ["not loaded"]
 
 
 def test_waits_until_our_module_that_imported_the_target_is_complete(calls: list[object]) -> None:
-    import light_pkg.uses_target  # noqa: F401
+    import_module(f"{PACKAGE}.uses_target")
 
     assert calls == [True]
 
 
 def test_our_modules_alone_do_not_fire_it(calls: list[object]) -> None:
-    import light_pkg.helper  # noqa: F401
+    import_module(f"{PACKAGE}.helper")
 
     assert calls == []
     assert _armed()
