@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-import litellm
+from litellm.exceptions import AuthenticationError
 from litellm.secret_managers.main import get_secret_str
 
 from litellm_gmi._version import __version__
@@ -43,7 +43,7 @@ def resolve_api_key(api_key: str | None = None, *, model: str = "") -> str:
         value = get_secret_str(name)
         if value:
             return value
-    raise litellm.AuthenticationError(
+    raise AuthenticationError(
         message=(
             "GMI API key not found: pass api_key=... or set one of "
             + ", ".join(API_KEY_ENVS)

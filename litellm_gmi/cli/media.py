@@ -123,13 +123,13 @@ def run(argv: list[str]) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    import litellm
+    from litellm.exceptions import AuthenticationError
 
     from litellm_gmi.media.errors import QueueTimeoutError, RequestFailedError
 
     try:
         client = make_client(args.api_base)
-    except litellm.AuthenticationError as exc:  # no key configured: raised before any network call
+    except AuthenticationError as exc:  # no key configured: raised before any network call
         return _fail(EXIT_USAGE, exc)
     try:
         with client:

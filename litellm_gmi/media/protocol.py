@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
-import litellm
+from litellm.exceptions import APIConnectionError, Timeout
 from typing_extensions import override
 
 from litellm_gmi.constants import PROVIDER
@@ -189,9 +189,9 @@ def transport_error(exc: httpx.TransportError, model: str = "") -> Exception:
     """A network failure in LiteLLM's terms, so callers catch one family of exceptions."""
     text = f"GMI request queue unreachable: {type(exc).__name__}: {exc}"
     if isinstance(exc, httpx.TimeoutException):
-        timeout: Exception = litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)
+        timeout: Exception = Timeout(message=text, model=model, llm_provider=PROVIDER)
         return timeout
-    error: Exception = litellm.APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
+    error: Exception = APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
     return error
 
 
@@ -311,7 +311,7 @@ class SubmitRetry:
 
 def is_transient(exc: BaseException) -> bool:
     """Errors a status poll may shrug off until the wait's deadline: 408, 429, 5xx, network trouble."""
-    if isinstance(exc, litellm.Timeout | litellm.APIConnectionError | httpx.TransportError):
+    if isinstance(exc, Timeout | APIConnectionError | httpx.TransportError):
         return True
     status = getattr(exc, "status_code", None)
     return isinstance(status, int) and (status in (408, 429) or status >= 500)

@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any
 
 import httpx
-import litellm
+from litellm.exceptions import APIConnectionError, Timeout
 from typing_extensions import override
 
 from litellm_gmi.constants import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
@@ -215,7 +215,7 @@ class RequestQueueClient(_Base):
         """Best effort (``DELETE /requests/{id}`` is undocumented): ``True`` if GMI accepted it."""
         try:
             response = self._send(self._protocol.cancel(request_id))
-        except (litellm.Timeout, litellm.APIConnectionError):
+        except (Timeout, APIConnectionError):
             return False
         return response.status_code < 400
 
@@ -350,7 +350,7 @@ class AsyncRequestQueueClient(_Base):
     async def cancel(self, request_id: str) -> bool:
         try:
             response = await self._send(self._protocol.cancel(request_id))
-        except (litellm.Timeout, litellm.APIConnectionError):
+        except (Timeout, APIConnectionError):
             return False
         return response.status_code < 400
 
