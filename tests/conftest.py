@@ -220,7 +220,8 @@ def gmi_env(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEm
 # ----------------------------------------------------------------------------------- fault server ---
 @pytest.fixture(scope="session")
 def _fault_server() -> Iterator[Any]:
-    from tests.fault_server import FaultServer
+    # A top-level module, like conftest: `tests` names emulator/tests, a package, in a full run.
+    from fault_server import FaultServer
 
     with FaultServer() as server:
         yield server
