@@ -220,6 +220,7 @@ def gmi_env(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEm
 # ----------------------------------------------------------------------------------- fault server ---
 @pytest.fixture(scope="session")
 def _fault_server() -> Iterator[Any]:
+    # A top-level module, like conftest: `tests` names emulator/tests, a package, in a full run.
     from fault_server import FaultServer
 
     with FaultServer() as server:

@@ -17,6 +17,10 @@ tomllib = pytest.importorskip("tomllib")
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+EMULATOR = tomllib.loads((ROOT / "emulator" / "pyproject.toml").read_text())["project"]["name"]
+LOCAL_DISTRIBUTIONS = {EMULATOR.replace("-", "_"): EMULATOR}
+"""Distributions built from this repository, by module: installed editable (or only put on sys.path),
+``packages_distributions()`` cannot name them."""
 
 
 def _normal(name: str) -> str:
@@ -33,7 +37,7 @@ def _declared(*groups: str) -> set[str]:
 
 def _imported_distributions(folder: Path, own: set[str]) -> dict[str, set[str]]:
     """Distribution -> files, for every absolute import under ``folder`` outside the stdlib and ``own``."""
-    providers = packages_distributions()
+    providers = {**packages_distributions(), **{m: [d] for m, d in LOCAL_DISTRIBUTIONS.items()}}
     found: dict[str, set[str]] = {}
     for path in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -52,27 +56,19 @@ def _imported_distributions(folder: Path, own: set[str]) -> dict[str, set[str]]:
     return found
 
 
-EMULATOR = "gmi_emulator"
-"""This repo's second distribution (./emulator): installed from the folder, so an editable install may not
-show in ``packages_distributions``; the ``emulator`` extra names it instead."""
-
-
-def test_the_emulator_is_an_extra_not_a_dependency() -> None:
-    assert "gmi-emulator" in _declared("emulator")
-    assert "gmi-emulator" not in _declared("test", "proxy")  # pip could not resolve it from an index
-
-
 def test_every_package_litellm_gmi_imports_is_a_dependency() -> None:
-    imported = _imported_distributions(ROOT / "litellm_gmi", {"litellm_gmi", EMULATOR})
-    undeclared = {dist: files for dist, files in imported.items() if dist not in _declared()}
+    """Or, for the optional ``litellm-gmi emulator``/``demo`` commands, in the ``emulator`` extra."""
+    imported = _imported_distributions(ROOT / "litellm_gmi", {"litellm_gmi"})
+    undeclared = {dist: files for dist, files in imported.items() if dist not in _declared("emulator")}
     assert undeclared == {}
     assert {"litellm", "httpx", "typing-extensions"} <= set(imported)  # the scan sees real imports
 
 
 def test_every_package_the_tests_import_is_in_the_test_extra() -> None:
-    own = {"litellm_gmi", EMULATOR, "conftest", *(path.stem for path in (ROOT / "tests").glob("*.py"))}
+    own = {"litellm_gmi", "tests", *(path.stem for path in (ROOT / "tests").glob("*.py"))}
     imported = _imported_distributions(ROOT / "tests", own)
-    undeclared = {dist: files for dist, files in imported.items() if dist not in _declared("test", "proxy")}
+    declared = _declared("test", "proxy", "emulator")
+    undeclared = {dist: files for dist, files in imported.items() if dist not in declared}
     assert undeclared == {}
     assert {"pytest", "pyyaml"} <= set(imported)
 
