@@ -36,6 +36,7 @@ from litellm_gmi.media.protocol import (
     WaitLoop,
     artifact_get,
     artifact_url,
+    body_errors,
     check,
     download_target,
     parse_models,
@@ -43,6 +44,7 @@ from litellm_gmi.media.protocol import (
     parse_records,
     parse_upload_grant,
     raise_for_download,
+    submit_error,
     transport_error,
     upload_put,
     upload_source,
@@ -53,6 +55,18 @@ logger = logging.getLogger("litellm_gmi.media")
 
 DEFAULT_HTTP_TIMEOUT = 60.0
 """Per HTTP call; :meth:`RequestQueueClient.wait` has its own overall timeout."""
+
+
+def http_timeout(timeout: Any) -> float:
+    """The per-call HTTP timeout for a caller's ``timeout=``: never longer than the whole call may take."""
+    if isinstance(timeout, httpx.Timeout):
+        timeout = timeout.read
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        return DEFAULT_HTTP_TIMEOUT
+    return min(value, DEFAULT_HTTP_TIMEOUT) if value > 0 else DEFAULT_HTTP_TIMEOUT
+
 
 UploadSource = str | PathLike[str] | bytes
 
@@ -149,7 +163,7 @@ class RequestQueueClient(_Base):
         logger.debug("GMI queue: %s %s", call.method, call.url)
         try:
             return self._http.send(call.build(self._http, timeout), stream=stream)
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise transport_error(exc, call.model) from exc
 
     def _json(self, call: HttpCall, *, timeout: float | None = None) -> Any:
@@ -168,10 +182,16 @@ class RequestQueueClient(_Base):
         call = self._protocol.submit(model, payload)
         policy = SubmitRetry(self._submit_retries)
         while True:
-            response = self._send(call)
-            delay = policy.delay(response)
-            if delay is None:
-                return parse_record(check(response, model=model), model=model)
+            try:
+                response = self._send(call)
+                delay = policy.delay(response)
+                if delay is None:
+                    return parse_record(check(response, model=model), model=model)
+            except Exception as exc:
+                uncertain = submit_error(exc, model)
+                if uncertain is exc:
+                    raise
+                raise uncertain from exc
             logger.info("GMI queue: 429 on submit to %s, retrying in %.1fs", model, delay)
             self._sleep(delay)
 
@@ -242,12 +262,13 @@ class RequestQueueClient(_Base):
         partial = target.with_name(target.name + ".part")
         response = self._send(artifact_get(url), stream=True)
         try:
-            if response.status_code >= 400:
-                response.read()
-                raise_for_download(response, url)
-            with partial.open("wb") as out:
-                for chunk in response.iter_bytes():
-                    out.write(chunk)
+            with body_errors(url, partial):
+                if response.status_code >= 400:
+                    response.read()
+                    raise_for_download(response, url)
+                with partial.open("wb") as out:
+                    for chunk in response.iter_bytes():
+                        out.write(chunk)
         finally:
             response.close()
         partial.replace(target)
@@ -293,7 +314,7 @@ class AsyncRequestQueueClient(_Base):
         logger.debug("GMI queue: %s %s", call.method, call.url)
         try:
             return await self._http.send(call.build(self._http, timeout), stream=stream)
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise transport_error(exc, call.model) from exc
 
     async def _json(self, call: HttpCall, *, timeout: float | None = None) -> Any:
@@ -309,10 +330,16 @@ class AsyncRequestQueueClient(_Base):
         call = self._protocol.submit(model, payload)
         policy = SubmitRetry(self._submit_retries)
         while True:
-            response = await self._send(call)
-            delay = policy.delay(response)
-            if delay is None:
-                return parse_record(check(response, model=model), model=model)
+            try:
+                response = await self._send(call)
+                delay = policy.delay(response)
+                if delay is None:
+                    return parse_record(check(response, model=model), model=model)
+            except Exception as exc:
+                uncertain = submit_error(exc, model)
+                if uncertain is exc:
+                    raise
+                raise uncertain from exc
             logger.info("GMI queue: 429 on submit to %s, retrying in %.1fs", model, delay)
             await self._sleep(delay)
 
@@ -374,12 +401,13 @@ class AsyncRequestQueueClient(_Base):
         partial = target.with_name(target.name + ".part")
         response = await self._send(artifact_get(url), stream=True)
         try:
-            if response.status_code >= 400:
-                await response.aread()
-                raise_for_download(response, url)
-            with partial.open("wb") as out:
-                async for chunk in response.aiter_bytes():
-                    out.write(chunk)
+            with body_errors(url, partial):
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise_for_download(response, url)
+                with partial.open("wb") as out:
+                    async for chunk in response.aiter_bytes():
+                        out.write(chunk)
         finally:
             await response.aclose()
         partial.replace(target)
