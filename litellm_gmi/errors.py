@@ -198,6 +198,7 @@ def from_base_exception(
     same made-up status 500 as GMI's own 500; the transport error it was raised from tells them apart,
     and it becomes :class:`litellm.APIConnectionError` (retryable, and not GMI's fault to report).
     """
+    _mask_in_place(exc, secrets)  # it stays chained as __cause__, and tracebacks print it
     request = getattr(exc, "request", None)
     if isinstance(exc, StreamCutError):
         return connection_error(exc.message, model=model, secrets=secrets)
@@ -213,6 +214,14 @@ def from_base_exception(
         request=request if isinstance(request, httpx.Request) else None,
         secrets=secrets,
     )
+
+
+def _mask_in_place(exc: BaseLLMException, secrets: Iterable[str | None]) -> None:
+    message = exc.message if isinstance(exc.message, str) else str(exc.message)
+    masked = mask_secrets(message[:PARSE_PREFIX_CHARS], secrets)
+    if masked != message:
+        exc.message = masked
+        exc.args = (masked,)
 
 
 def transport_error(exc: BaseException) -> httpx.TransportError | None:

@@ -140,8 +140,8 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
 def _stream_cut(exc: httpx.TransportError, chunks: int) -> StreamCutError:
     return StreamCutError(
         status_code=502,
-        message=f"GMI's stream was cut after {chunks} chunks ({type(exc).__name__}): "
-        "the answer is incomplete",
+        message=f"GMI's stream was cut after {chunks} chunks, the answer is incomplete "
+        f"({type(exc).__name__}: {str(exc)[:200]})",
     )
 
 
