@@ -143,7 +143,7 @@ class FaultServer:
 
     def next_reply(self, method: str = "", path: str = "") -> Reply:
         with self._lock:
-            routed = self._routes.get(f"{method} {path.split('?')[0]}")
+            routed = self._routes.get(f"{method} {path.split('?', maxsplit=1)[0]}")
             if routed:
                 return routed.popleft() if len(routed) > 1 else routed[0]
             return self._replies.popleft() if self._replies else Reply(body=chat_answer())
@@ -154,9 +154,7 @@ class FaultServer:
 
     def count(self, path_suffix: str = "", method: str | None = None) -> int:
         with self._lock:
-            return sum(
-                1 for s in self.seen if s.path.endswith(path_suffix) and method in (None, s.method)
-            )
+            return sum(1 for s in self.seen if s.path.endswith(path_suffix) and method in (None, s.method))
 
     def _connections(self, delta: int) -> None:
         with self._lock:

@@ -55,7 +55,12 @@ async def test_builtin_openai_route_behaves_the_same(fault_gmi: FaultServer) -> 
     """The comparison the claim above rests on: LiteLLM's own route, same server, same script."""
     fault_gmi.script(RATE_LIMITED, RATE_LIMITED, Reply(kind="sse", events=good_stream("Par", "is.")))
     stream = await litellm.acompletion(
-        model="openai/m", api_base=fault_gmi.base, api_key="sk-x", messages=MESSAGES, stream=True, num_retries=2
+        model="openai/m",
+        api_base=fault_gmi.base,
+        api_key="sk-x",
+        messages=MESSAGES,
+        stream=True,
+        num_retries=2,
     )
     assert await _text(stream) == "Paris."
     assert fault_gmi.count("/chat/completions") == 3

@@ -103,7 +103,9 @@ BOUND = MAX_MESSAGE_CHARS + 400
 def _huge_envelope(size: int) -> bytes:
     """GMI's envelope with the reason first, then megabytes of junk an upstream might append."""
     details = json.dumps({"error": {"message": INNER}})
-    return json.dumps({"error": {"message": "Backend request failed", "details": details, "trace": "x" * size}}).encode()
+    return json.dumps(
+        {"error": {"message": "Backend request failed", "details": details, "trace": "x" * size}}
+    ).encode()
 
 
 @pytest.mark.parametrize("size", [2_000_000, 50_000_000])

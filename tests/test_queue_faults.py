@@ -139,9 +139,7 @@ def test_a_cut_download_raises_a_connection_error_and_leaves_no_part_file(
 async def test_a_stalled_async_download_times_out_and_leaves_no_part_file(
     queue_gmi: FaultServer, tmp_path: Path
 ) -> None:
-    queue_gmi.route(
-        "GET", "/out/video.mp4", Reply(kind="sse", events=["a", "b"], stall_after=1, stall=3.0)
-    )
+    queue_gmi.route("GET", "/out/video.mp4", Reply(kind="sse", events=["a", "b"], stall_after=1, stall=3.0))
     async with AsyncRequestQueueClient(timeout=0.3) as queue:
         with pytest.raises(litellm.Timeout):
             await queue.download(queue_gmi.root + "/out/video.mp4", tmp_path / "v.mp4")

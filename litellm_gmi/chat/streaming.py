@@ -46,10 +46,9 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
         except StopIteration:
             self._check_ended()
             raise
-        except httpx.TimeoutException as exc:
-            raise _stream_timeout(exc) from None
         except httpx.TransportError as exc:
-            raise _stream_cut(exc, self._chunks) from None
+            failure = _transport_failure(exc, self._chunks)
+        raise failure  # outside the except block: nothing chains the httpx error, whose request has the key
 
     async def __anext__(self) -> Any:
         try:
@@ -57,10 +56,9 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
         except StopAsyncIteration:
             self._check_ended()
             raise
-        except httpx.TimeoutException as exc:
-            raise _stream_timeout(exc) from None
         except httpx.TransportError as exc:
-            raise _stream_cut(exc, self._chunks) from None
+            failure = _transport_failure(exc, self._chunks)
+        raise failure  # outside the except block: nothing chains the httpx error, whose request has the key
 
     def _check_ended(self) -> None:
         if self._json_lines:
@@ -137,22 +135,20 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
         return ModelResponseStream(**fields)
 
 
-def _stream_cut(exc: httpx.TransportError, chunks: int) -> StreamCutError:
+def _transport_failure(exc: httpx.TransportError, chunks: int) -> Exception:
+    """A stalled stream as LiteLLM's ``Timeout``, a cut one as :class:`StreamCutError`."""
+    if isinstance(exc, httpx.TimeoutException):
+        timeout: Exception = litellm.Timeout(
+            message=f"GMI's stream stalled: no data within the read timeout ({type(exc).__name__})",
+            model="",
+            llm_provider=PROVIDER,
+        )
+        return timeout
     return StreamCutError(
         status_code=502,
         message=f"GMI's stream was cut after {chunks} chunks, the answer is incomplete "
         f"({type(exc).__name__}: {str(exc)[:200]})",
     )
-
-
-def _stream_timeout(exc: httpx.TimeoutException) -> Exception:
-    """LiteLLM's ``Timeout``, without the httpx request (and so without its ``Authorization`` header)."""
-    timeout: Exception = litellm.Timeout(
-        message=f"GMI's stream stalled: no data within the read timeout ({type(exc).__name__})",
-        model="",
-        llm_provider=PROVIDER,
-    )
-    return timeout
 
 
 def _is_json(text: str) -> bool:
