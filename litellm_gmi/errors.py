@@ -203,6 +203,10 @@ def from_base_exception(
     if isinstance(exc, StreamCutError):
         return connection_error(exc.message, model=model, secrets=secrets)
     transport = transport_error(exc)
+    # LiteLLM raised ``exc`` while handling httpx's error, whose request carries Authorization and
+    # whose response holds the whole error body: it is not kept reachable from what the caller gets.
+    exc.__context__ = None
+    exc.__suppress_context__ = True
     if transport is not None:
         reason = f"GMI connection failed ({type(transport).__name__}): {str(transport)[:300] or 'no detail'}"
         return connection_error(reason, model=model, secrets=secrets)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import litellm
 import pytest
+from litellm.llms.custom_httpx.http_handler import HTTPHandler
 
 from litellm_gmi.errors import (
     MAX_MESSAGE_CHARS,
@@ -206,3 +208,30 @@ def test_no_choices_is_an_error_not_an_empty_answer(fault_gmi: FaultServer) -> N
     fault_gmi.script(Reply(body={**chat_answer(), "choices": []}))
     with pytest.raises(litellm.ServiceUnavailableError, match="no choices"):
         litellm.completion(model=MODEL, messages=MESSAGES, num_retries=0)
+
+
+def test_no_httpx_error_with_the_request_is_reachable_from_the_exception(fault_gmi: FaultServer) -> None:
+    fault_gmi.script(Reply(status=400, body={"error": "bad"}))
+    with pytest.raises(litellm.BadRequestError) as caught:
+        litellm.completion(model=MODEL, messages=MESSAGES, num_retries=0)
+    chain: list[BaseException] = []
+    current: BaseException | None = caught.value
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    assert not any(isinstance(exc, httpx.HTTPError) for exc in chain)
+
+
+def test_pin_litellms_http_handler_reads_a_whole_error_body(fault_gmi: FaultServer) -> None:
+    """LiteLLM's own limit, documented in the README's Errors section: ``HTTPHandler.post`` reads an
+    error body whole before any provider code runs, so a huge body still costs its transfer. When this
+    fails, LiteLLM bounds that read and the README's row can go."""
+    size = 3_000_000
+    fault_gmi.script(Reply(status=400, body=b"x" * size))
+    handler = HTTPHandler(timeout=10)
+    try:
+        with pytest.raises(httpx.HTTPStatusError) as caught:
+            handler.post(url=fault_gmi.base + "/chat/completions", data="{}", stream=True)
+    finally:
+        handler.close()
+    assert len(caught.value.response.content) == size

@@ -126,6 +126,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
         api_key: str | None = None,
         json_mode: bool | None = None,
     ) -> ModelResponse:
+        unreadable = ""
         try:
             response: ModelResponse = super().transform_response(
                 model,
@@ -140,12 +141,16 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
                 api_key,
                 json_mode,
             )
-        except OpenAIError as exc:  # a body that is not JSON
-            raise _unreadable(raw_response, "is not JSON") from exc
+        except OpenAIError:  # a body that is not JSON
+            unreadable = "is not JSON"
         except BaseLLMException:
             raise
-        except Exception as exc:
-            raise _unreadable(raw_response, "is not a chat completion") from exc
+        except Exception:  # JSON of the wrong shape; LiteLLM's text carries a traceback
+            unreadable = "is not a chat completion"
+        if unreadable:
+            # Raised outside the except block, with nothing chained: LiteLLM's proxy answers 400
+            # "Invalid request format" to any error with an AttributeError in its chain.
+            raise _unreadable(raw_response, unreadable)
         if not response.choices:  # an empty answer must not pass as a successful one
             raise GMIError(
                 status_code=502, message="GMI answered 200 with no choices", headers=raw_response.headers
