@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
@@ -76,3 +76,13 @@ def caller_loop() -> asyncio.AbstractEventLoop | None:
 def run_on_caller_loop(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, T]) -> T:
     """Run ``coro`` on ``loop`` and wait here for its result (or its exception)."""
     return asyncio.run_coroutine_threadsafe(coro, loop).result()
+
+
+def close_on_loop(loop: asyncio.AbstractEventLoop, close: Callable[[], Awaitable[None]]) -> None:
+    """Schedule ``close()`` on ``loop`` from any thread (a finalizer's); a closed loop has nothing left."""
+    if loop.is_closed():
+        return
+    try:
+        loop.call_soon_threadsafe(lambda: loop.create_task(close()))  # type: ignore[arg-type]
+    except RuntimeError:  # closed between the check and the call
+        return

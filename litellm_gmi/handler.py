@@ -8,6 +8,7 @@ shared/reference/litellm_extension_points.md §3a, and GMI errors mapped to Lite
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
@@ -97,7 +98,10 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         if loop is None:
             return self._async_chunks(model, secrets, opening)
         opened = caller_loop.run_on_caller_loop(loop, opening)
-        return self._async_chunks(model, secrets, _already(opened))
+        chunks = self._async_chunks(model, secrets, _already(opened))
+        # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
+        weakref.finalize(chunks, caller_loop.close_on_loop, loop, opened[1].close)
+        return chunks
 
     async def _open_async_stream(
         self, model: str, messages: list[Any], secrets: tuple[str, ...], kwargs: dict[str, Any]

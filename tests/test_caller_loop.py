@@ -6,6 +6,8 @@ Against the independent fault server. The last tests pin the LiteLLM internals
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import inspect
 from typing import Any
 
@@ -16,6 +18,7 @@ from litellm.llms.custom_llm import CustomLLM, custom_chat_llm_router
 
 from litellm_gmi import caller_loop
 from tests.fault_server import FaultServer, Reply, good_stream
+from tests.test_http_clients import open_sockets
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
@@ -96,3 +99,19 @@ def test_the_deployment_hook_is_awaited_for_every_custom_logger() -> None:
     source = inspect.getsource(litellm.utils.async_pre_call_deployment_hook)
     assert "litellm.callbacks" in source
     assert "async_pre_call_deployment_hook" in inspect.getsource(litellm.utils.client)
+
+
+async def test_a_stream_never_iterated_gives_its_connection_back(fault_gmi: FaultServer) -> None:
+    baseline = open_sockets()  # this test's loop has no pooled connection yet
+    fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is."), stall_after=1, stall=2.0))
+    stream = await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True)
+    assert open_sockets() > baseline  # the request is open: its answer is still arriving
+    del stream
+    gc.collect()
+    # The fault server runs in this process: its end stays open while its handler stalls, so the
+    # client's end closing is what takes the count to one above the baseline (two without the close).
+    for _ in range(50):  # the finalizer schedules the close on this loop
+        await asyncio.sleep(0.01)
+        if open_sockets() <= baseline + 1:
+            break
+    assert open_sockets() <= baseline + 1
