@@ -7,27 +7,20 @@ garbage upstream body is a 5xx, not a 400 blaming the client (item 12). One prox
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from litellm_gmi.constants import API_KEY_ENVS
 from tests.fault_server import FaultServer, Reply, good_stream
 from tests.test_proxy_config import (
-    LITELLM_CLI,
     MASTER_KEY,
     Proxy,
-    _config_for_this_litellm,
-    _free_port,
     _log_tail,
-    _stop,
-    _wait_ready,
+    proxy_env,
     pytestmark,  # noqa: F401 - the same skip when the proxy is not installed
+    running_proxy,
 )
 
 GMI_KEY = "sk-gmi-proxy-fault-key-0123456789"
@@ -36,35 +29,9 @@ HELLO = [{"role": "user", "content": "Say hello to the proxy."}]
 
 @pytest.fixture(scope="module")
 def fault_proxy(_fault_server: FaultServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    workdir = tmp_path_factory.mktemp("litellm_fault_proxy")
-    log_path = workdir / "proxy.log"
-    config = _config_for_this_litellm(workdir)
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if k not in (*API_KEY_ENVS, "GMI_ORG_ID", "DATABASE_URL")}
-    env.update(
-        GMI_API_BASE=_fault_server.base,
-        GMI_QUEUE_API_BASE=_fault_server.root,
-        GMI_API_KEY=GMI_KEY,
-        LITELLM_MASTER_KEY=MASTER_KEY,
-        LITELLM_LOCAL_MODEL_COST_MAP="True",
-        HTTP_PROXY="http://127.0.0.1:9",
-        HTTPS_PROXY="http://127.0.0.1:9",
-        NO_PROXY="127.0.0.1,localhost",
-        no_proxy="127.0.0.1,localhost",
-        PYTHONUNBUFFERED="1",
-    )
-    command = [str(LITELLM_CLI), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)]
-    started = time.monotonic()
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(  # noqa: S603 - our own venv's litellm script, fixed arguments
-            command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=workdir, start_new_session=True
-        )
-        try:
-            _wait_ready(proc, base_url, log_path)
-            yield Proxy(base_url, log_path, time.monotonic() - started)
-        finally:
-            _stop(proc)
+    env = proxy_env(chat_base=_fault_server.base, queue_base=_fault_server.root, gmi_key=GMI_KEY)
+    with running_proxy(tmp_path_factory.mktemp("litellm_fault_proxy"), env) as running:
+        yield running
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import httpx
 import litellm
 from litellm.types.utils import ImageObject, ImageResponse
 
@@ -39,6 +38,7 @@ from litellm_gmi.media.queue_client import (
     AsyncRequestQueueClient,
     RequestQueueClient,
     http_timeout,
+    seconds,
 )
 from litellm_gmi.media.records import QueueRequest, artifact_urls
 
@@ -233,11 +233,5 @@ def _litellm_internal_names() -> frozenset[str]:
 
 
 def _seconds(timeout: Any) -> float:
-    """LiteLLM's ``timeout`` (number, string or ``httpx.Timeout``) as the wait's overall seconds."""
-    if isinstance(timeout, httpx.Timeout):
-        timeout = timeout.read
-    try:
-        value = float(timeout)
-    except (TypeError, ValueError):
-        return DEFAULT_WAIT_TIMEOUT
-    return value if value > 0 else DEFAULT_WAIT_TIMEOUT
+    """LiteLLM's ``timeout`` as the wait's overall seconds."""
+    return seconds(timeout, DEFAULT_WAIT_TIMEOUT)

@@ -215,6 +215,18 @@ def body_errors(url: str, partial: Path | None = None) -> Iterator[None]:
         raise
 
 
+@contextmanager
+def submit_errors(model: str) -> Iterator[None]:
+    """Around one submit: re-raise what :func:`submit_error` makes of a failure."""
+    try:
+        yield
+    except Exception as exc:
+        uncertain = submit_error(exc, model)
+        if uncertain is exc:
+            raise
+        raise uncertain from exc
+
+
 def submit_error(exc: Exception, model: str) -> Exception:
     """What a failed submit raises: :class:`SubmitUncertainError` when GMI may have accepted the job.
 

@@ -44,7 +44,7 @@ from litellm_gmi.media.protocol import (
     parse_records,
     parse_upload_grant,
     raise_for_download,
-    submit_error,
+    submit_errors,
     transport_error,
     upload_put,
     upload_source,
@@ -57,15 +57,20 @@ DEFAULT_HTTP_TIMEOUT = 60.0
 """Per HTTP call; :meth:`RequestQueueClient.wait` has its own overall timeout."""
 
 
-def http_timeout(timeout: Any) -> float:
-    """The per-call HTTP timeout for a caller's ``timeout=``: never longer than the whole call may take."""
+def seconds(timeout: Any, default: float) -> float:
+    """LiteLLM's ``timeout`` (number, string or ``httpx.Timeout``) in seconds; ``default`` if unusable."""
     if isinstance(timeout, httpx.Timeout):
         timeout = timeout.read
     try:
         value = float(timeout)
     except (TypeError, ValueError):
-        return DEFAULT_HTTP_TIMEOUT
-    return min(value, DEFAULT_HTTP_TIMEOUT) if value > 0 else DEFAULT_HTTP_TIMEOUT
+        return default
+    return value if value > 0 else default
+
+
+def http_timeout(timeout: Any) -> float:
+    """The per-call HTTP timeout for a caller's ``timeout=``: never longer than the whole call may take."""
+    return min(seconds(timeout, DEFAULT_HTTP_TIMEOUT), DEFAULT_HTTP_TIMEOUT)
 
 
 UploadSource = str | PathLike[str] | bytes
@@ -182,16 +187,11 @@ class RequestQueueClient(_Base):
         call = self._protocol.submit(model, payload)
         policy = SubmitRetry(self._submit_retries)
         while True:
-            try:
+            with submit_errors(model):
                 response = self._send(call)
                 delay = policy.delay(response)
                 if delay is None:
                     return parse_record(check(response, model=model), model=model)
-            except Exception as exc:
-                uncertain = submit_error(exc, model)
-                if uncertain is exc:
-                    raise
-                raise uncertain from exc
             logger.info("GMI queue: 429 on submit to %s, retrying in %.1fs", model, delay)
             self._sleep(delay)
 
@@ -330,16 +330,11 @@ class AsyncRequestQueueClient(_Base):
         call = self._protocol.submit(model, payload)
         policy = SubmitRetry(self._submit_retries)
         while True:
-            try:
+            with submit_errors(model):
                 response = await self._send(call)
                 delay = policy.delay(response)
                 if delay is None:
                     return parse_record(check(response, model=model), model=model)
-            except Exception as exc:
-                uncertain = submit_error(exc, model)
-                if uncertain is exc:
-                    raise
-                raise uncertain from exc
             logger.info("GMI queue: 429 on submit to %s, retrying in %.1fs", model, delay)
             await self._sleep(delay)
 
