@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import litellm
 from litellm.integrations.custom_logger import CustomLogger
+from typing_extensions import override
 
 T = TypeVar("T")
 
@@ -37,9 +38,10 @@ _CALLER_LOOP: ContextVar[asyncio.AbstractEventLoop | None] = ContextVar(
 )
 
 
-class CallerLoopHook(CustomLogger):  # type: ignore[misc]
+class CallerLoopHook(CustomLogger):
     """Remembers the event loop a LiteLLM call was made on; changes nothing in the call."""
 
+    @override
     async def async_pre_call_deployment_hook(self, kwargs: dict[str, Any], call_type: Any) -> None:
         _CALLER_LOOP.set(asyncio.get_running_loop())
 

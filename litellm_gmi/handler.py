@@ -8,6 +8,7 @@ shared/reference/litellm_extension_points.md §3a, and GMI errors mapped to Lite
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
@@ -20,7 +21,7 @@ from litellm.types.utils import ImageResponse, ModelResponse
 from typing_extensions import override
 
 from litellm_gmi import caller_loop
-from litellm_gmi.chat.params import prepare_params
+from litellm_gmi.chat.params import prepare_params, schema_turn
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
 from litellm_gmi.constants import ORG_ID_HEADER
@@ -44,8 +45,12 @@ ORG_ID_KWARG = "org_id"
 argument before a custom provider sees it."""
 
 
-class GMIProvider(CustomLLM):  # type: ignore[misc]
-    """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config."""
+class GMIProvider(CustomLLM):
+    """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config.
+
+    LiteLLM passes everything after ``model`` and ``messages`` by keyword (``main.completion``), so the
+    methods take ``*args, **kwargs`` as LiteLLM's own CustomLLM example does; positional extras fail.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,27 +58,29 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         self._http = BaseLLMHTTPHandler()
 
     @override
-    def completion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
+    def completion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
         secrets = _secrets(kwargs)
-        return _mapped(
-            model, secrets, lambda: self._call(model, messages, is_async=False, stream=False, **kwargs)
-        )
+        call = functools.partial(self._call, model, messages, *args, is_async=False, stream=False, **kwargs)
+        response: ModelResponse = _mapped(model, secrets, call)
+        return response
 
     @override
-    async def acompletion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
+    async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
         secrets = _secrets(kwargs)
         try:
-            response: ModelResponse = await self._call(model, messages, is_async=True, stream=False, **kwargs)
+            response: ModelResponse = await self._call(
+                model, messages, *args, is_async=True, stream=False, **kwargs
+            )
         except BaseLLMException as exc:
             raise from_base_exception(exc, model=model, secrets=secrets) from exc
         return response
 
     @override
-    def streaming(self, model: str, messages: list[Any], **kwargs: Any) -> Iterator[Any]:
+    def streaming(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
         secrets = _secrets(kwargs)
         client = ClosingSyncClient(pooled_sync_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
-            stream = self._call(model, messages, is_async=False, stream=True, client=client, **kwargs)
+            stream = self._call(model, messages, *args, is_async=False, stream=True, client=client, **kwargs)
         except BaseLLMException as exc:
             client.close()
             raise from_base_exception(exc, model=model, secrets=secrets) from exc
@@ -84,16 +91,21 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         return _closing(chunks, client.close)
 
     @override
-    def astreaming(self, model: str, messages: list[Any], **kwargs: Any) -> AsyncIterator[Any]:
+    def astreaming(  # type: ignore[override]
+        self, model: str, messages: list[Any], *args: Any, **kwargs: Any
+    ) -> AsyncIterator[Any]:
         """Open the stream now when called from ``acompletion``'s worker thread, else at first iteration.
 
         LiteLLM calls this without awaiting it (see :mod:`litellm_gmi.caller_loop`); opening the
         request here, on the caller's loop, makes a 429 or 5xx before the first byte raise inside
         ``acompletion`` as its typed class, where ``num_retries``, Router and proxy retries see it.
+        LiteLLM's ``CustomLLM`` declares a coroutine, but ``main.completion`` hands what this returns
+        straight to ``CustomStreamWrapper``, which iterates it without awaiting (1.81.1 to 1.109.1):
+        the supertype's type is wrong here.
         """
         caller_loop.install()  # back after a proxy config replaced litellm.callbacks
         secrets = _secrets(kwargs)
-        opening = self._open_async_stream(model, messages, secrets, kwargs)
+        opening = self._open_async_stream(model, messages, args, kwargs, secrets)
         loop = caller_loop.caller_loop()
         if loop is None:
             return self._async_chunks(model, secrets, opening)
@@ -104,7 +116,12 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         return chunks
 
     async def _open_async_stream(
-        self, model: str, messages: list[Any], secrets: tuple[str, ...], kwargs: dict[str, Any]
+        self,
+        model: str,
+        messages: list[Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        secrets: tuple[str, ...],
     ) -> tuple[Any, ClosingAsyncClient]:
         """Send the request and return LiteLLM's stream once GMI answered 200, with its open response.
 
@@ -112,7 +129,9 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         """
         client = ClosingAsyncClient(pooled_async_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
-            stream = await self._call(model, messages, is_async=True, stream=True, client=client, **kwargs)
+            stream = await self._call(
+                model, messages, *args, is_async=True, stream=True, client=client, **kwargs
+            )
         except BaseLLMException as exc:
             await client.close()
             raise from_base_exception(exc, model=model, secrets=secrets) from exc
@@ -170,6 +189,9 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         )
         if stream:
             prepared["stream"] = True
+        extra_turn = schema_turn(optional_params.get("response_format"), prepared.get("response_format"))
+        if extra_turn is not None:
+            messages = [*messages, extra_turn]
         _mask_org_header_in_logs(logging_obj)
         return self._http.completion(
             model=model,
@@ -195,28 +217,32 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         )
 
     @override
-    def image_generation(self, model: str, prompt: str, **kwargs: Any) -> ImageResponse:
+    def image_generation(self, model: str, prompt: str, *args: Any, **kwargs: Any) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return images.image_generation(model, prompt, **kwargs)
+        return images.image_generation(model, prompt, *args, **kwargs)
 
     @override
-    async def aimage_generation(self, model: str, prompt: str, **kwargs: Any) -> ImageResponse:
+    async def aimage_generation(self, model: str, prompt: str, *args: Any, **kwargs: Any) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return await images.aimage_generation(model, prompt, **kwargs)
+        return await images.aimage_generation(model, prompt, *args, **kwargs)
 
     @override
-    def image_edit(self, model: str, image: Any, prompt: str | None, **kwargs: Any) -> ImageResponse:
+    def image_edit(
+        self, model: str, image: Any, prompt: str | None, *args: Any, **kwargs: Any
+    ) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return images.image_edit(model, image, prompt, **kwargs)
+        return images.image_edit(model, image, prompt, *args, **kwargs)
 
     @override
-    async def aimage_edit(self, model: str, image: Any, prompt: str | None, **kwargs: Any) -> ImageResponse:
+    async def aimage_edit(
+        self, model: str, image: Any, prompt: str | None, *args: Any, **kwargs: Any
+    ) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return await images.aimage_edit(model, image, prompt, **kwargs)
+        return await images.aimage_edit(model, image, prompt, *args, **kwargs)
 
 
 def _mask_org_header_in_logs(logging_obj: Any) -> None:

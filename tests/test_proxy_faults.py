@@ -12,9 +12,8 @@ from typing import Any
 
 import httpx
 import pytest
-
-from tests.fault_server import FaultServer, Reply, good_stream
-from tests.test_proxy_config import (
+from fault_server import FaultServer, Reply, good_stream
+from test_proxy_config import (
     MASTER_KEY,
     Proxy,
     _log_tail,

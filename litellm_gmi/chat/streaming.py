@@ -12,9 +12,10 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any, Protocol
 
 import httpx
-import litellm
+from litellm.exceptions import Timeout
 from litellm.llms.openai.chat.gpt_transformation import OpenAIChatCompletionStreamingHandler
 from litellm.types.utils import ModelResponseStream
+from typing_extensions import override
 
 from litellm_gmi.chat.reasoning import ThinkTagSplitter
 from litellm_gmi.compat import STREAM_PASSTHROUGH
@@ -22,7 +23,7 @@ from litellm_gmi.constants import PROVIDER
 from litellm_gmi.errors import GMIError, StreamCutError, extract_message
 
 
-class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[misc]
+class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
     """Parses one GMI SSE chunk at a time into a :class:`ModelResponseStream`.
 
     Beyond LiteLLM's OpenAI iterator it refuses the ways a stream can end looking like a success that
@@ -40,9 +41,10 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
         self._chunks = 0
         self._json_lines: list[str] = []  # a plain JSON answer spread over several lines
 
+    @override
     def __next__(self) -> Any:
         try:
-            return super().__next__()
+            return super().__next__()  # type: ignore[no-untyped-call]
         except StopIteration:
             self._check_ended()
             raise
@@ -50,9 +52,10 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
             failure = _transport_failure(exc, self._chunks)
         raise failure  # outside the except block: nothing chains the httpx error, whose request has the key
 
+    @override
     async def __anext__(self) -> Any:
         try:
-            return await super().__anext__()
+            return await super().__anext__()  # type: ignore[no-untyped-call]
         except StopAsyncIteration:
             self._check_ended()
             raise
@@ -70,6 +73,7 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
                 "[DONE]: the answer is incomplete",
             )
 
+    @override
     def _handle_string_chunk(self, str_line: str) -> Any:
         """A line that is neither SSE nor JSON fails the stream instead of ending it empty.
 
@@ -98,6 +102,7 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
         self._json_lines.clear()
         return self.chunk_parser(parsed) if isinstance(parsed, dict) else super()._handle_string_chunk("")
 
+    @override
     def chunk_parser(self, chunk: dict[str, Any]) -> ModelResponseStream:
         self._chunks += 1
         error = chunk.get("error")
@@ -138,7 +143,7 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
 def _transport_failure(exc: httpx.TransportError, chunks: int) -> Exception:
     """A stalled stream as LiteLLM's ``Timeout``, a cut one as :class:`StreamCutError`."""
     if isinstance(exc, httpx.TimeoutException):
-        timeout: Exception = litellm.Timeout(
+        timeout: Exception = Timeout(
             message=f"GMI's stream stalled: no data within the read timeout ({type(exc).__name__})",
             model="",
             llm_provider=PROVIDER,

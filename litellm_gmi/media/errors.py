@@ -13,7 +13,7 @@ only) and ``Router.should_retry_this_error`` refuse to retry; their classes stay
 
 from __future__ import annotations
 
-import litellm
+from litellm.exceptions import APIError, Timeout
 
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.media.records import QueueRequest
@@ -22,7 +22,7 @@ NOT_RETRYABLE_STATUS = 424
 """424 Failed Dependency: the job GMI accepted (and bills) gave no artifact; resubmitting bills again."""
 
 
-class RequestFailedError(litellm.APIError):  # type: ignore[misc]
+class RequestFailedError(APIError):
     """GMI finished the job with ``failed``; :attr:`reason` is GMI's explanation when it gave one."""
 
     def __init__(self, record: QueueRequest, message: str | None = None) -> None:
@@ -42,7 +42,7 @@ class RequestCancelledError(RequestFailedError):
     """The job ended ``cancelled`` (by ``DELETE /requests/{id}`` or by GMI)."""
 
 
-class QueueTimeoutError(litellm.Timeout):  # type: ignore[misc]
+class QueueTimeoutError(Timeout):
     """The job was still running when the wait's overall timeout ran out; it may still finish (and bill)."""
 
     def __init__(
@@ -73,7 +73,7 @@ class QueueStuckError(QueueTimeoutError):
         )
 
 
-class SubmitUncertainError(litellm.APIError):  # type: ignore[misc]
+class SubmitUncertainError(APIError):
     """A submit failed in a way that does not say whether GMI accepted (and bills) the job.
 
     A 5xx answer, or a connection lost or timed out after the request was sent. Not retried here, and

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
-import litellm
+from litellm.exceptions import APIConnectionError, Timeout
 from typing_extensions import override
 
 from litellm_gmi.constants import PROVIDER
@@ -50,9 +50,7 @@ UPLOAD_CATEGORIES = {
 }
 """``file_type`` values ``POST /upload-url`` accepts, and the MIME category each is signed with."""
 
-DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_MAX_POLL_INTERVAL = 15.0
-DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_SUBMIT_RETRIES = 2
 _BACKOFF = 1.5
 _MAX_RETRY_AFTER = 60.0
@@ -195,9 +193,9 @@ def transport_error(exc: httpx.TransportError | httpx.InvalidURL, model: str = "
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return to_litellm_exception(400, f"not a URL this client can fetch: {str(exc)[:300]}", model=model)
     if isinstance(exc, httpx.TimeoutException):
-        timeout: Exception = litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)
+        timeout: Exception = Timeout(message=text, model=model, llm_provider=PROVIDER)
         return timeout
-    error: Exception = litellm.APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
+    error: Exception = APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
     return error
 
 
@@ -237,7 +235,7 @@ def submit_error(exc: Exception, model: str) -> Exception:
     status = getattr(exc, "status_code", None)
     cause = exc.__cause__
     never_sent = isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)
-    if isinstance(exc, litellm.Timeout | litellm.APIConnectionError) and not never_sent:
+    if isinstance(exc, Timeout | APIConnectionError) and not never_sent:
         uncertain: Exception = SubmitUncertainError(model, f"{type(exc).__name__}: {exc}"[:500])
     elif isinstance(status, int) and status >= 500:
         uncertain = SubmitUncertainError(model, f"HTTP {status}: {exc}"[:500], upstream_status=status)
@@ -368,7 +366,7 @@ class SubmitRetry:
 
 def is_transient(exc: BaseException) -> bool:
     """Errors a status poll may shrug off until the wait's deadline: 408, 429, 5xx, network trouble."""
-    if isinstance(exc, litellm.Timeout | litellm.APIConnectionError | httpx.TransportError):
+    if isinstance(exc, Timeout | APIConnectionError | httpx.TransportError):
         return True
     status = getattr(exc, "status_code", None)
     return isinstance(status, int) and (status in (408, 429) or status >= 500)
