@@ -9,7 +9,8 @@ shared/reference/litellm_extension_points.md §3a, and GMI errors mapped to Lite
 from __future__ import annotations
 
 import functools
-from collections.abc import AsyncIterator, Callable, Iterator
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import litellm
@@ -19,11 +20,12 @@ from litellm.llms.custom_llm import CustomLLM
 from litellm.types.utils import ImageResponse, ModelResponse
 from typing_extensions import override
 
+from litellm_gmi import caller_loop
 from litellm_gmi.chat.params import prepare_params, schema_turn
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
 from litellm_gmi.constants import ORG_ID_HEADER
-from litellm_gmi.credentials import resolve_api_key
+from litellm_gmi.credentials import resolve_api_key, resolve_org_id
 from litellm_gmi.errors import from_base_exception
 from litellm_gmi.http_clients import (
     ClosingAsyncClient,
@@ -57,49 +59,94 @@ class GMIProvider(CustomLLM):
 
     @override
     def completion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
+        secrets = _secrets(kwargs)
         call = functools.partial(self._call, model, messages, *args, is_async=False, stream=False, **kwargs)
-        response: ModelResponse = _mapped(model, call)
+        response: ModelResponse = _mapped(model, secrets, call)
         return response
 
     @override
     async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
+        secrets = _secrets(kwargs)
         try:
             response: ModelResponse = await self._call(
                 model, messages, *args, is_async=True, stream=False, **kwargs
             )
         except BaseLLMException as exc:
-            raise from_base_exception(exc, model=model) from exc
+            raise from_base_exception(exc, model=model, secrets=secrets) from exc
         return response
 
     @override
     def streaming(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
+        secrets = _secrets(kwargs)
         client = ClosingSyncClient(pooled_sync_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
             stream = self._call(model, messages, *args, is_async=False, stream=True, client=client, **kwargs)
         except BaseLLMException as exc:
             client.close()
-            raise from_base_exception(exc, model=model) from exc
+            raise from_base_exception(exc, model=model, secrets=secrets) from exc
         except BaseException:
             client.close()
             raise
-        return _closing(shape(_mapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()), client.close)
+        chunks = shape(_mapped_iter(model, secrets, _raw_chunks(stream)), shaper_for_litellm())
+        return _closing(chunks, client.close)
 
     @override
-    async def astreaming(  # type: ignore[override]
+    def astreaming(  # type: ignore[override]
         self, model: str, messages: list[Any], *args: Any, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        # LiteLLM's CustomLLM declares a coroutine that returns an AsyncIterator, but main.completion hands
-        # what this returns straight to CustomStreamWrapper, which iterates it without awaiting: only an
-        # async generator works (1.81.1 to 1.109.1), so the supertype's type is wrong here.
+        """Open the stream now when called from ``acompletion``'s worker thread, else at first iteration.
+
+        LiteLLM calls this without awaiting it (see :mod:`litellm_gmi.caller_loop`); opening the
+        request here, on the caller's loop, makes a 429 or 5xx before the first byte raise inside
+        ``acompletion`` as its typed class, where ``num_retries``, Router and proxy retries see it.
+        LiteLLM's ``CustomLLM`` declares a coroutine, but ``main.completion`` hands what this returns
+        straight to ``CustomStreamWrapper``, which iterates it without awaiting (1.81.1 to 1.109.1):
+        the supertype's type is wrong here.
+        """
+        caller_loop.install()  # back after a proxy config replaced litellm.callbacks
+        secrets = _secrets(kwargs)
+        opening = self._open_async_stream(model, messages, args, kwargs, secrets)
+        loop = caller_loop.caller_loop()
+        if loop is None:
+            return self._async_chunks(model, secrets, opening)
+        opened = caller_loop.run_on_caller_loop(loop, opening)
+        chunks = self._async_chunks(model, secrets, _already(opened))
+        # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
+        weakref.finalize(chunks, caller_loop.close_on_loop, loop, opened[1].close)
+        return chunks
+
+    async def _open_async_stream(
+        self,
+        model: str,
+        messages: list[Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        secrets: tuple[str, ...],
+    ) -> tuple[Any, ClosingAsyncClient]:
+        """Send the request and return LiteLLM's stream once GMI answered 200, with its open response.
+
+        Runs on the caller's loop: LiteLLM keys its pooled async clients by the running loop.
+        """
         client = ClosingAsyncClient(pooled_async_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
-            try:
-                stream = await self._call(
-                    model, messages, *args, is_async=True, stream=True, client=client, **kwargs
-                )
-            except BaseLLMException as exc:
-                raise from_base_exception(exc, model=model) from exc
-            async for item in ashape(_amapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()):
+            stream = await self._call(
+                model, messages, *args, is_async=True, stream=True, client=client, **kwargs
+            )
+        except BaseLLMException as exc:
+            await client.close()
+            raise from_base_exception(exc, model=model, secrets=secrets) from exc
+        except BaseException:
+            await client.close()
+            raise
+        return stream, client
+
+    async def _async_chunks(
+        self, model: str, secrets: tuple[str, ...], opening: Awaitable[tuple[Any, ClosingAsyncClient]]
+    ) -> AsyncIterator[Any]:
+        stream, client = await opening
+        try:
+            chunks = _amapped_iter(model, secrets, _raw_chunks(stream))
+            async for item in ashape(chunks, shaper_for_litellm()):
                 yield item
         finally:
             await client.close()
@@ -269,26 +316,41 @@ def _closing(chunks: Iterator[Any], close: Callable[[], None]) -> Iterator[Any]:
         close()
 
 
-def _mapped(model: str, call: Callable[[], Any]) -> Any:
+def _secrets(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    """The key and organisation this call sends, to be masked wherever an upstream echoes them."""
+    try:
+        key: str | None = resolve_api_key(kwargs.get("api_key"))
+    except Exception:
+        key = None
+    optional = kwargs.get("optional_params") or {}
+    org = resolve_org_id(optional.get(ORG_ID_KWARG) or _litellm_params(kwargs).get(ORG_ID_PARAM))
+    return tuple(s for s in (key, org) if s)
+
+
+async def _already(value: Any) -> Any:
+    return value
+
+
+def _mapped(model: str, secrets: tuple[str, ...], call: Callable[[], Any]) -> Any:
     try:
         return call()
     except BaseLLMException as exc:
-        raise from_base_exception(exc, model=model) from exc
+        raise from_base_exception(exc, model=model, secrets=secrets) from exc
 
 
-def _mapped_iter(model: str, stream: Any) -> Iterator[Any]:
+def _mapped_iter(model: str, secrets: tuple[str, ...], stream: Any) -> Iterator[Any]:
     try:
         yield from stream
     except BaseLLMException as exc:
-        raise from_base_exception(exc, model=model) from exc
+        raise from_base_exception(exc, model=model, secrets=secrets) from exc
 
 
-async def _amapped_iter(model: str, stream: Any) -> AsyncIterator[Any]:
+async def _amapped_iter(model: str, secrets: tuple[str, ...], stream: Any) -> AsyncIterator[Any]:
     try:
         async for chunk in stream:
             yield chunk
     except BaseLLMException as exc:
-        raise from_base_exception(exc, model=model) from exc
+        raise from_base_exception(exc, model=model, secrets=secrets) from exc
 
 
 gmi_provider = GMIProvider()

@@ -16,6 +16,7 @@ from typing import Any
 
 import litellm
 
+from litellm_gmi import caller_loop
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.handler import gmi_provider
 
@@ -58,6 +59,7 @@ def register(*, override_builtin: bool = True) -> None:
             RuntimeWarning,
             stacklevel=2,
         )
+    caller_loop.install()
     litellm.utils.custom_llm_setup()  # type: ignore[no-untyped-call]  # LiteLLM leaves it unannotated
     from litellm_gmi.catalog import register_catalog
 
@@ -74,6 +76,7 @@ def unregister() -> None:
         for names in (litellm._custom_providers, litellm.provider_list):
             while PROVIDER in names:
                 names.remove(PROVIDER)
+    caller_loop.uninstall()
     registry = _json_registry()
     if registry is not None and _saved_builtin_row is not None:
         registry._providers[PROVIDER] = _saved_builtin_row

@@ -103,6 +103,7 @@ class FaultServer:
 
     def __init__(self) -> None:
         self._replies: deque[Reply] = deque()
+        self._routes: dict[str, deque[Reply]] = {}
         self._lock = threading.Lock()
         self.seen: list[Seen] = []
         self.open_connections = 0
@@ -125,22 +126,35 @@ class FaultServer:
         with self._lock:
             self._replies.extend(replies)
 
+    def route(self, method: str, path: str, *replies: Reply) -> None:
+        """Answer ``method path`` (exact path, no query) with ``replies`` in turn, the last one forever.
+
+        Routes let a media test script the request queue (submit, status polls, artifacts) while the
+        order of those calls is left to the client; unrouted requests use :meth:`script`.
+        """
+        with self._lock:
+            self._routes[f"{method} {path}"] = deque(replies)
+
     def clear(self) -> None:
         with self._lock:
             self._replies.clear()
+            self._routes.clear()
             self.seen.clear()
 
-    def next_reply(self) -> Reply:
+    def next_reply(self, method: str = "", path: str = "") -> Reply:
         with self._lock:
+            routed = self._routes.get(f"{method} {path.split('?', maxsplit=1)[0]}")
+            if routed:
+                return routed.popleft() if len(routed) > 1 else routed[0]
             return self._replies.popleft() if self._replies else Reply(body=chat_answer())
 
     def record(self, seen: Seen) -> None:
         with self._lock:
             self.seen.append(seen)
 
-    def count(self, path_suffix: str = "") -> int:
+    def count(self, path_suffix: str = "", method: str | None = None) -> int:
         with self._lock:
-            return sum(1 for s in self.seen if s.path.endswith(path_suffix))
+            return sum(1 for s in self.seen if s.path.endswith(path_suffix) and method in (None, s.method))
 
     def _connections(self, delta: int) -> None:
         with self._lock:
@@ -192,6 +206,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._answer(None)
 
+    def do_DELETE(self) -> None:
+        self._answer(None)
+
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -204,7 +221,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, body: Any) -> None:
         owner = self.server.owner
         owner.record(Seen(self.command, self.path, dict(self.headers.items()), body))
-        reply = owner.next_reply()
+        reply = owner.next_reply(self.command, self.path)
         handler = getattr(self, f"_reply_{reply.kind}")
         handler(reply)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import litellm
 import pytest
@@ -150,3 +151,24 @@ def test_readme_table_lists_every_parameter() -> None:
     section = readme.split("## Parameters", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
     assert documented == {p.name for p in params.PARAMS}
+
+
+# ---------------------------------------------------------------------- NaN and inf (issue 14, item 10) ---
+NON_FINITE_PARAMS = (
+    "temperature",
+    "top_p",
+    "min_p",
+    "repetition_penalty",
+    "presence_penalty",
+    "frequency_penalty",
+)
+
+
+@pytest.mark.parametrize("name", NON_FINITE_PARAMS)
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=["nan", "inf", "-inf"])
+def test_non_finite_numbers_are_refused_before_the_network(fault_gmi: Any, name: str, value: float) -> None:
+    with pytest.raises(litellm.BadRequestError, match=f"invalid {name}=.*finite"):
+        litellm.completion(
+            model=f"gmi/{MODEL}", messages=[{"role": "user", "content": "hi"}], num_retries=0, **{name: value}
+        )
+    assert fault_gmi.count() == 0

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,10 +69,17 @@ def _free_port() -> int:
 
 
 def _proxy_env(emulator: GMIEmulator) -> dict[str, str]:
+    return proxy_env(chat_base=emulator.chat_base, gmi_key=GMI_KEY)
+
+
+def proxy_env(*, chat_base: str, gmi_key: str, queue_base: str | None = None) -> dict[str, str]:
+    """The proxy's environment: GMI at ``chat_base`` (and ``queue_base``), nothing else reachable."""
     env = {k: v for k, v in os.environ.items() if k not in (*API_KEY_ENVS, "GMI_ORG_ID", "DATABASE_URL")}
+    if queue_base is not None:
+        env["GMI_QUEUE_API_BASE"] = queue_base
     env.update(
-        GMI_API_BASE=emulator.chat_base,
-        GMI_API_KEY=GMI_KEY,
+        GMI_API_BASE=chat_base,
+        GMI_API_KEY=gmi_key,
         LITELLM_MASTER_KEY=MASTER_KEY,
         LITELLM_LOCAL_MODEL_COST_MAP="True",
         # Anything that tries to leave the machine fails fast at a closed local port instead.
@@ -142,7 +150,13 @@ def _config_for_this_litellm(workdir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    workdir = tmp_path_factory.mktemp("litellm_proxy")
+    with running_proxy(tmp_path_factory.mktemp("litellm_proxy"), _proxy_env(_emulator_server)) as running:
+        yield running
+
+
+@contextmanager
+def running_proxy(workdir: Path, env: dict[str, str]) -> Iterator[Proxy]:
+    """The example config served by a ``litellm`` process in ``workdir`` with ``env``, until exit."""
     log_path = workdir / "proxy.log"
     config = _config_for_this_litellm(workdir)
     port = _free_port()
@@ -154,7 +168,7 @@ def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactor
             command,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=_proxy_env(_emulator_server),
+            env=env,
             cwd=workdir,
             start_new_session=True,
         )

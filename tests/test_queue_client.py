@@ -23,6 +23,7 @@ from litellm_gmi.media import (
     RequestCancelledError,
     RequestFailedError,
     RequestQueueClient,
+    SubmitUncertainError,
 )
 from litellm_gmi.media.protocol import WaitLoop, parse_models
 from litellm_gmi.media.records import QueueRequest
@@ -176,8 +177,10 @@ def test_download_streams_artifact_to_a_directory_or_file(client, tmp_path: Path
 def test_submit_is_not_retried_on_500(gmi_env, fake):
     gmi_env.inject(Fault("server_error", model="Veo3"))
     queue, sent = counting_client(fake)
-    with queue, pytest.raises(litellm.InternalServerError, match="Internal server error"):
+    with queue, pytest.raises(SubmitUncertainError, match="Internal server error") as caught:
         queue.submit("Veo3", {"prompt": "bill me once"})
+    assert caught.value.upstream_status == 500  # GMI's 500, chained, under a class no retry layer retries
+    assert isinstance(caught.value.__cause__, litellm.InternalServerError)
     assert len(sent) == 1
     assert fake.sleeps == []
 
@@ -240,7 +243,7 @@ async def test_async_submit_not_retried_on_500(gmi_env, fake):
 
     http = httpx.AsyncClient(event_hooks={"request": [count]})
     async with AsyncRequestQueueClient(http_client=http, sleep=fake.asleep, clock=fake.clock) as queue:
-        with pytest.raises(litellm.InternalServerError):
+        with pytest.raises(SubmitUncertainError):
             await queue.submit("Veo3", {"prompt": "once"})
     await http.aclose()
     assert len(sent) == 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -31,6 +32,10 @@ def _number(low: float | None = None, high: float | None = None, *, integer: boo
         ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
         if isinstance(value, bool) or not ok_type:
             return f"must be {kind}"
+        if isinstance(value, float) and not math.isfinite(
+            value
+        ):  # NaN and inf pass every range test, and are not JSON
+            return f"must be a finite number, not {value!r}"
         if (low is not None and value < low) or (high is not None and value > high):
             return f"must be between {low} and {high}" if high is not None else f"must be at least {low}"
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from litellm.llms.base_llm.chat.transformation import BaseLLMException
 from litellm.llms.openai.chat.gpt_transformation import OpenAIGPTConfig
 from litellm.llms.openai.common_utils import OpenAIError
 from litellm.types.utils import ModelResponse
@@ -133,6 +134,7 @@ class GMIChatConfig(OpenAIGPTConfig):
         api_key: str | None = None,
         json_mode: bool | None = None,
     ) -> ModelResponse:
+        unreadable = ""
         try:
             response: ModelResponse = super().transform_response(
                 model,
@@ -147,13 +149,20 @@ class GMIChatConfig(OpenAIGPTConfig):
                 api_key,
                 json_mode,
             )
-        except OpenAIError as exc:  # the parent's only raise here: a body that is not JSON
+        except OpenAIError:  # a body that is not JSON
+            unreadable = "is not JSON"
+        except BaseLLMException:
+            raise
+        except Exception:  # JSON of the wrong shape; LiteLLM's text carries a traceback
+            unreadable = "is not a chat completion"
+        if unreadable:
+            # Raised outside the except block, with nothing chained: LiteLLM's proxy answers 400
+            # "Invalid request format" to any error with an AttributeError in its chain.
+            raise _unreadable(raw_response, unreadable)
+        if not response.choices:  # an empty answer must not pass as a successful one
             raise GMIError(
-                status_code=502,
-                message=f"GMI returned a body that is not JSON ({len(raw_response.content)} bytes): "
-                f"{raw_response.text[:200]!r}",
-                headers=raw_response.headers,
-            ) from exc
+                status_code=502, message="GMI answered 200 with no choices", headers=raw_response.headers
+            )
         for choice in response.choices:
             message = getattr(choice, "message", None)
             content = getattr(message, "content", None)
@@ -178,6 +187,16 @@ class GMIChatConfig(OpenAIGPTConfig):
         return GMIStreamIterator(
             streaming_response=streaming_response, sync_stream=sync_stream, json_mode=json_mode
         )
+
+
+def _unreadable(raw_response: httpx.Response, why: str) -> GMIError:
+    """A 200 whose body is not an answer: GMI's (or a proxy's) fault, reported as a 502, not a 400."""
+    return GMIError(
+        status_code=502,
+        message=f"GMI returned a body that {why} ({len(raw_response.content)} bytes): "
+        f"{raw_response.text[:200]!r}",
+        headers=raw_response.headers,
+    )
 
 
 def supports_response_schema(model: str) -> bool:
