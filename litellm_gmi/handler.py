@@ -129,7 +129,7 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         )
         if stream:
             prepared["stream"] = True
-        _mask_org_header_in_logs(logging_obj)
+        mask_org_header_in_logs(logging_obj)
         return self._http.completion(
             model=model,
             messages=messages,
@@ -178,7 +178,7 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         return await images.aimage_edit(model, image, prompt, **kwargs)
 
 
-def _mask_org_header_in_logs(logging_obj: Any) -> None:
+def mask_org_header_in_logs(logging_obj: Any) -> None:
     """Keep the organisation id out of LiteLLM's debug log and callbacks' ``additional_args``.
 
     LiteLLM's ``pre_call`` prints the request as a curl line and masks only headers whose names contain

@@ -6,7 +6,7 @@ key looks real, so a leak is unmistakable in a failure message.
 
 Found while writing this: LiteLLM's debug "POST Request Sent" curl line masks headers whose *names*
 contain ``authorization``/``key``/``token``/... only, so it printed ``X-Organization-ID`` in full on
-1.81.1 and 1.106.2. ``litellm_gmi.handler._mask_org_header_in_logs`` masks it in the copy handed to the
+1.81.1 and 1.106.2. ``litellm_gmi.handler.mask_org_header_in_logs`` masks it in the copy handed to the
 logger; :func:`test_org_header_is_still_sent` proves the request itself is unchanged.
 """
 
