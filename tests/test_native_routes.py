@@ -64,13 +64,15 @@ def recorder() -> _Recorder:
     return _RECORDER
 
 
-async def _logged(recorder: _Recorder) -> dict[str, Any]:
-    """LiteLLM logs success on a background task; give it a bounded moment."""
+async def _logged(recorder: _Recorder, call_id: str) -> dict[str, Any]:
+    """LiteLLM logs success on a background task (a late one from an earlier test may arrive too)."""
     for _ in range(500):
-        if recorder.calls:
-            return recorder.calls[-1]
+        calls = [call for call in recorder.calls if call.get("litellm_call_id") == call_id]
+        if calls:
+            (call,) = calls
+            return call
         await asyncio.sleep(0.01)
-    raise AssertionError("no success callback")
+    raise AssertionError(f"no success callback for call {call_id}")
 
 
 def _sse(raw: bytes) -> list[dict[str, Any]]:
@@ -155,20 +157,22 @@ async def test_cache_control_system_and_tools_are_not_translated(fault_gmi: Faul
 
 
 @native
+@pytest.mark.parametrize("stream", [False, True])
 async def test_messages_cost_uses_the_catalogs_cache_price(
-    fault_gmi: FaultServer, recorder: _Recorder
+    fault_gmi: FaultServer, recorder: _Recorder, stream: bool
 ) -> None:
-    fault_gmi.script(
-        Reply(
-            body=anthropic_message(
-                model=CLAUDE, input_tokens=100, output_tokens=50, cache_read_input_tokens=1000
-            )
-        )
+    usage = {"input_tokens": 100, "output_tokens": 50, "cache_read_input_tokens": 1000}
+    answer = anthropic_message(model=CLAUDE, **usage)
+    events = anthropic_events(model=CLAUDE, **usage)
+    fault_gmi.script(Reply(kind="sse", events=events, done=False) if stream else Reply(body=answer))
+
+    response = await litellm.anthropic.messages.acreate(
+        model=CLAUDE, max_tokens=256, messages=HELLO, stream=stream, litellm_call_id="messages-cost"
     )
+    if stream:
+        assert [chunk async for chunk in response]
 
-    await litellm.anthropic.messages.acreate(model=CLAUDE, max_tokens=256, messages=HELLO)
-
-    logged = await _logged(recorder)
+    logged = await _logged(recorder, "messages-cost")
     assert logged["custom_llm_provider"] == "gmi"
     assert logged["response_cost"] == pytest.approx(_catalog_cost(CLAUDE, 100, 1000, 50))
 
@@ -254,16 +258,23 @@ async def test_previous_response_id_reaches_gmi(fault_gmi: FaultServer) -> None:
 
 
 @native
+@pytest.mark.parametrize("stream", [False, True])
 async def test_responses_cost_uses_the_catalogs_cache_price(
-    fault_gmi: FaultServer, recorder: _Recorder
+    fault_gmi: FaultServer, recorder: _Recorder, stream: bool
 ) -> None:
     model = "gmi/openai/gpt-5.6-sol"  # GMI's price differs from OpenAI's own row for gpt-5.6-sol
     usage = {"input_tokens": 1000, "input_tokens_details": {"cached_tokens": 400}, "output_tokens": 100}
-    fault_gmi.script(Reply(body=responses_answer(model=model, **usage)))
+    answer = responses_answer(model=model, **usage)
+    events = responses_events(model=model, **usage)
+    fault_gmi.script(Reply(kind="sse", events=events, done=False) if stream else Reply(body=answer))
 
-    await litellm.aresponses(model=model, input="Capital of France?")
+    response = await litellm.aresponses(
+        model=model, input="Capital of France?", stream=stream, litellm_call_id="responses-cost"
+    )
+    if stream:
+        assert [event async for event in response]
 
-    logged = await _logged(recorder)
+    logged = await _logged(recorder, "responses-cost")
     assert logged["custom_llm_provider"] == "gmi"
     assert logged["response_cost"] == pytest.approx(_catalog_cost(model, 600, 400, 100))
 

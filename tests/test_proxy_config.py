@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ SMALL_CONTEXT_MODEL = "zai-org/GLM-4.7-FP8"
 SMALL_CONTEXT_LIMIT = 256
 """The `glm-4.7` entry's model, to which conftest's emulator gives a 256-token context."""
 CLAUDE = "anthropic/claude-sonnet-4.5"
-CONFIGURED_NAMES = {"deepseek-v3", "claude-sonnet", "glm-4.7", "kimi-k2-thinking"}
+CONFIGURED_NAMES = {"deepseek-v3", "claude-sonnet", "glm-4.7", "kimi-k2-thinking", "minimax-m2.7", "gpt-5.2"}
 HELLO = [{"role": "user", "content": "Say hello to the proxy."}]
 
 
@@ -67,10 +68,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _proxy_env(emulator: GMIEmulator) -> dict[str, str]:
+def _proxy_env(api_base: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in (*API_KEY_ENVS, "GMI_ORG_ID", "DATABASE_URL")}
     env.update(
-        GMI_API_BASE=emulator.chat_base,
+        GMI_API_BASE=api_base,
         GMI_API_KEY=GMI_KEY,
         LITELLM_MASTER_KEY=MASTER_KEY,
         LITELLM_LOCAL_MODEL_COST_MAP="True",
@@ -140,8 +141,9 @@ def _config_for_this_litellm(workdir: Path) -> Path:
     return variant
 
 
-@pytest.fixture(scope="module")
-def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+@contextmanager
+def running_proxy(api_base: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    """The example config in a real ``litellm`` proxy whose GMI is ``api_base``."""
     workdir = tmp_path_factory.mktemp("litellm_proxy")
     log_path = workdir / "proxy.log"
     config = _config_for_this_litellm(workdir)
@@ -154,7 +156,7 @@ def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactor
             command,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=_proxy_env(_emulator_server),
+            env=_proxy_env(api_base),
             cwd=workdir,
             start_new_session=True,
         )
@@ -163,6 +165,12 @@ def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactor
             yield Proxy(base_url, log_path, time.monotonic() - started)
         finally:
             _stop(proc)
+
+
+@pytest.fixture(scope="module")
+def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    with running_proxy(_emulator_server.chat_base, tmp_path_factory) as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
@@ -351,10 +359,11 @@ def test_missing_client_key_is_openai_style_401(proxy: Proxy, gmi_emulator: GMIE
 
 # -------------------------------------------------------------------------------------------- bridges ---
 def test_anthropic_messages_bridge(proxy: Proxy, gmi_emulator: GMIEmulator) -> None:
+    # deepseek-v3 has no native /v1/messages, so LiteLLM translates to chat completions.
     response = httpx.post(
         f"{proxy.base_url}/v1/messages",
         headers={"x-api-key": MASTER_KEY, "anthropic-version": "2023-06-01"},
-        json={"model": "claude-sonnet", "max_tokens": 64, "messages": HELLO},
+        json={"model": "deepseek-v3", "max_tokens": 64, "messages": HELLO},
         timeout=60,
     )
 
@@ -364,7 +373,7 @@ def test_anthropic_messages_bridge(proxy: Proxy, gmi_emulator: GMIEmulator) -> N
     assert body["content"][0]["type"] == "text"
     assert body["content"][0]["text"]
     sent = _chat_requests(gmi_emulator)[-1]
-    assert sent.json["model"] == CLAUDE
+    assert sent.json["model"] == DEEPSEEK
     _assert_through_litellm_gmi(sent)
 
 
