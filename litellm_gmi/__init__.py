@@ -16,6 +16,7 @@ from typing import Any
 
 from litellm_gmi._version import __version__
 from litellm_gmi.handler import GMIProvider, gmi_provider
+from litellm_gmi.native_routes import native_kwargs
 from litellm_gmi.registration import builtin_row_active, register, unregister
 
 _MEDIA_NAMES = frozenset(
@@ -49,6 +50,7 @@ __all__ = [
     "avideo_status",
     "builtin_row_active",
     "gmi_provider",
+    "native_kwargs",
     "register",
     "unregister",
     "video_content",
