@@ -114,6 +114,8 @@ def to_litellm_exception(
     error: Exception = _exception_class(status_code, text)(
         message=text, model=model, llm_provider=PROVIDER, response=response
     )
+    if status_code == 402:  # 1.81.1 has no PaymentRequiredError; its BadRequestError says 400
+        error.status_code = 402  # type: ignore[attr-defined]
     return error
 
 

@@ -18,7 +18,7 @@ from litellm.llms.custom_llm import CustomLLM
 from litellm.types.utils import ImageResponse, ModelResponse
 from typing_extensions import override
 
-from litellm_gmi.chat.params import prepare_params
+from litellm_gmi.chat.params import prepare_params, schema_turn
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
 from litellm_gmi.constants import ORG_ID_HEADER
@@ -129,6 +129,9 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         )
         if stream:
             prepared["stream"] = True
+        extra_turn = schema_turn(optional_params.get("response_format"), prepared.get("response_format"))
+        if extra_turn is not None:
+            messages = [*messages, extra_turn]
         mask_org_header_in_logs(logging_obj)
         return self._http.completion(
             model=model,

@@ -38,8 +38,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # token_counter on Llama ids would
 import pytest
 import yaml
 
+from gmi_emulator import GMIEmulator
 from litellm_gmi.constants import API_KEY_ENVS, DEFAULT_API_BASE, DEFAULT_QUEUE_API_BASE
-from litellm_gmi.testing import GMIEmulator
 
 CASSETTE_ROOT = Path(__file__).parent / "cassettes"
 TEST_API_KEY = "sk-gmi-test-0000000000000000000000"
@@ -194,11 +194,9 @@ def _emulator_server() -> Iterator[GMIEmulator]:
 @pytest.fixture
 def gmi_emulator(_emulator_server: GMIEmulator) -> Iterator[GMIEmulator]:
     """The session's emulator, with faults and recorded requests cleared around each test."""
-    _emulator_server.clear_faults()
-    _emulator_server.requests.clear()
+    _emulator_server.reset()
     yield _emulator_server
-    _emulator_server.clear_faults()
-    _emulator_server.requests.clear()
+    _emulator_server.reset()
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from gmi_emulator import FakeTime, GMIEmulator
+from gmi_emulator.queue.artifacts import MEDIA
 from litellm_gmi.cli import media as cli
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.media import RequestQueueClient
 from litellm_gmi.media.records import QueueRequest
-from litellm_gmi.testing import FakeTime, GMIEmulator
-from litellm_gmi.testing.queue_jobs import MEDIA
 
 
 @pytest.fixture

@@ -15,11 +15,11 @@ import jsonschema
 import pytest
 from conftest import SMALL_CONTEXT_LIMIT, SMALL_CONTEXT_MODEL
 
+from gmi_emulator import GMIEmulator
+from gmi_emulator.model_table import UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, UNCATALOGUED_MODEL
 from litellm_gmi.cli import main
 from litellm_gmi.cli import models as models_cli
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.testing import GMIEmulator
-from litellm_gmi.testing.model_table import UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, UNCATALOGUED_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_KEY = "sk-test-key"
@@ -81,7 +81,18 @@ def test_diff_against_catalog(api_base: str, catalog_copy: Path, capsys: pytest.
     )
     assert "- acme/retired-1  (no longer listed)" in lines
     assert f"~ {SMALL_CONTEXT_MODEL}  max_input_tokens: 202752 -> {SMALL_CONTEXT_LIMIT}" in lines
-    assert lines[-1] == "1 added, 1 removed, 1 changed"  # every other live figure matches the catalog
+    # The emulator's table is written from GMI's public sources, not from our catalog, so the diff also
+    # shows what those sources know and the catalog lacks (catalog_sources.md): ids and figures.
+    assert "+ anthropic/claude-haiku-4.5  context -, max out -" in lines
+    assert "~ Qwen/Qwen3-32B-FP8  max_input_tokens: - -> 131072" in lines
+    catalog_ids = {e["id"] for e in json.loads(catalog_copy.read_text(encoding="utf-8"))["models"]}
+    added = [line.split()[1] for line in lines if line.startswith("+ ")]
+    changed = {line.split()[1] for line in lines if line.startswith("~ ")}  # one line per changed figure
+    removed = [line for line in lines if line.startswith("- ")]
+    assert added
+    assert not catalog_ids & set(added)
+    assert removed == ["- acme/retired-1  (no longer listed)"]  # every catalogued chat id is served
+    assert lines[-1] == f"{len(added)} added, 1 removed, {len(changed)} changed"
 
 
 @pytest.mark.vcr
@@ -89,6 +100,9 @@ def test_write_updates_and_keeps_curation(
     api_base: str, catalog_copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = {e["id"]: e for e in json.loads(catalog_copy.read_text(encoding="utf-8"))["models"]}
+    assert main(["models", "--diff", "--api-base", api_base, "--catalog", str(catalog_copy)]) == 0
+    changed = {line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("~ ")}
+    assert SMALL_CONTEXT_MODEL in changed
     assert main(["models", "--write", "--api-base", api_base, "--catalog", str(catalog_copy)]) == 0
     assert f"wrote {catalog_copy}" in capsys.readouterr().out
     document = json.loads(catalog_copy.read_text(encoding="utf-8"))
@@ -111,8 +125,9 @@ def test_write_updates_and_keeps_curation(
     )  # fmt: skip
     assert new["supports_function_calling"] is False
     assert after["acme/retired-1"]["deprecated"] is True
-    untouched = set(before) - {SMALL_CONTEXT_MODEL, "acme/retired-1"}
+    untouched = set(before) - changed - {"acme/retired-1"}
     assert all(after[i] == before[i] for i in untouched)
+    assert all(after[i]["source_date"] == TODAY for i in changed)
 
     assert main(["models", "--diff", "--api-base", api_base, "--catalog", str(catalog_copy)]) == 0
     assert capsys.readouterr().out.strip() == "catalog matches GMI's live list (chat models)"
