@@ -20,18 +20,14 @@ from __future__ import annotations
 import json
 import os
 import re
-import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-# LiteLLM reads these at import time: never fetch the remote cost map, never download tiktoken files,
-# and use httpx (which VCR records) rather than the aiohttp transport for async calls.
+# LiteLLM reads these at import time: never fetch the remote cost map, and use httpx (which VCR records)
+# rather than the aiohttp transport for async calls. tiktoken's files need nothing: `import litellm_gmi`
+# points tiktoken at LiteLLM's copy (tests/test_tiktoken_cache.py).
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-os.environ.setdefault(
-    "TIKTOKEN_CACHE_DIR",
-    str(Path(sysconfig.get_paths()["purelib"]) / "litellm" / "litellm_core_utils" / "tokenizers"),
-)
 os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # token_counter on Llama ids would try the Hugging Face hub
 

@@ -22,7 +22,7 @@ def simulated(gmi_env: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEmula
     """The CLI's client sleeps on a fake clock that also moves the emulator's jobs along."""
     time = FakeTime(gmi_env)
     client = functools.partial(RequestQueueClient, sleep=time.sleep, clock=time.clock)
-    monkeypatch.setattr(cli, "RequestQueueClient", client)
+    monkeypatch.setattr(cli, "make_client", lambda api_base: client(api_base=api_base))
     return gmi_env
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-import litellm
+from litellm.exceptions import BadRequestError, UnsupportedParamsError
 
 from litellm_gmi.constants import CONTEXT_BEHAVIORS, MAX_STOP_SEQUENCES, PROVIDER, TOP_K_RANGE
 
@@ -181,7 +181,7 @@ def prepare_params(
             if drop_params:
                 logger.debug("litellm_gmi: dropping %r (drop_params=True)", name)
                 continue
-            raise litellm.UnsupportedParamsError(
+            raise UnsupportedParamsError(
                 status_code=400,
                 message=(
                     f"gmi does not accept the parameter {name!r}. Supported: "
@@ -195,7 +195,7 @@ def prepare_params(
             continue
         reason = param.check(value)
         if reason is not None:
-            raise litellm.BadRequestError(
+            raise BadRequestError(
                 message=f"gmi: invalid {name}={value!r}: {reason}", model=model, llm_provider=PROVIDER
             )
         out[param.wire_name] = value

@@ -71,6 +71,7 @@ def _restore(saved: dict[str, str | None]) -> None:
 
 def _calls(model: str, tool_model: str) -> int:
     import litellm
+    from litellm.exceptions import AuthenticationError
 
     import litellm_gmi  # noqa: F401 - registers the gmi/ provider
 
@@ -101,7 +102,7 @@ def _calls(model: str, tool_model: str) -> int:
             f"{model}: context {info['max_input_tokens']:,} tokens, ${per_million[0]:.2f} / "
             f"${per_million[1]:.2f} per 1M tokens in/out; call 1 cost ${cost:.8f}",
         )
-    except litellm.AuthenticationError as exc:
+    except AuthenticationError as exc:
         print(f"\nauthentication failed: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a demo reports any failure in one line

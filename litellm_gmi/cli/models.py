@@ -3,6 +3,8 @@
 Exit codes: 0 done, 1 GMI or the network failed, 2 usage error or no API key.
 """
 
+# Only light imports at module level: `--help` and usage errors must not load LiteLLM (tests/test_cli.py).
+# httpx, the catalog and the credential helpers (they import LiteLLM) load in the functions using them.
 from __future__ import annotations
 
 import argparse
@@ -12,12 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from litellm_gmi.catalog import catalog_path, read_document
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.credentials import auth_headers, resolve_api_base, resolve_api_key, resolve_org_id
-from litellm_gmi.errors import extract_message
 from litellm_gmi.model_refresh import (
     CatalogDiff,
     LiveModel,
@@ -41,6 +38,8 @@ class CommandError(Exception):
 def run(argv: list[str]) -> int:
     """Entry point used by :func:`litellm_gmi.cli.main`."""
     args = _parser().parse_args(argv)
+    from litellm_gmi.catalog import catalog_path, read_document
+
     try:
         live = fetch_models(args.api_base, args.org_id, args.timeout)
         path = Path(args.catalog) if args.catalog else catalog_path()
@@ -78,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def fetch_models(api_base: str | None, org_id: str | None, timeout: float) -> list[LiveModel]:
     """``GET <api base>/models``, parsed tolerantly; raises :class:`CommandError` on any failure."""
+    import httpx
+
+    from litellm_gmi.credentials import auth_headers, resolve_api_base, resolve_api_key, resolve_org_id
+    from litellm_gmi.errors import extract_message
+
     try:
         key = resolve_api_key(None)
     except Exception as exc:  # LiteLLM's AuthenticationError; its text is long and LiteLLM-prefixed
