@@ -111,7 +111,7 @@ def native_kwargs(
     }
 
 
-class NativeRoutes(CustomLogger):  # type: ignore[misc]
+class NativeRoutes(CustomLogger):
     """Adds :func:`native_kwargs` to async ``/v1/messages`` and ``/v1/responses`` calls for ``gmi/``."""
 
     @override

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import os
 from typing import Any
 
 import litellm
@@ -20,7 +21,6 @@ from litellm_gmi import native_routes
 from litellm_gmi.catalog import load_catalog
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.native_routes import MESSAGES, RESPONSES, native_kwargs, native_routes_available
-from tests.conftest import TEST_API_KEY
 from tests.fault_server import (
     FaultServer,
     Reply,
@@ -110,7 +110,7 @@ async def test_messages_reach_gmi_with_thinking_unchanged(fault_gmi: FaultServer
     assert seen.body["model"] == model.removeprefix("gmi/")
     assert seen.body["thinking"] == THINKING
     assert seen.body["messages"] == HELLO
-    assert seen.headers["authorization"] == f"Bearer {TEST_API_KEY}"
+    assert seen.headers["authorization"] == f"Bearer {os.environ['GMI_API_KEY']}"
     assert seen.headers["User-Agent"].startswith("litellm_gmi/")
 
 
@@ -228,7 +228,7 @@ async def test_responses_reach_gmi_with_reasoning_and_tools(fault_gmi: FaultServ
     assert seen.body["model"] == "openai/gpt-5.2"
     assert seen.body["reasoning"] == {"effort": "high"}
     assert seen.body["tools"] == tools
-    assert seen.headers["Authorization"] == f"Bearer {TEST_API_KEY}"
+    assert seen.headers["Authorization"] == f"Bearer {os.environ['GMI_API_KEY']}"
 
 
 @native
