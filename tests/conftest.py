@@ -220,7 +220,7 @@ def gmi_env(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEm
 # ----------------------------------------------------------------------------------- fault server ---
 @pytest.fixture(scope="session")
 def _fault_server() -> Iterator[Any]:
-    from tests.fault_server import FaultServer
+    from fault_server import FaultServer
 
     with FaultServer() as server:
         yield server

@@ -21,7 +21,8 @@ from litellm_gmi import native_routes
 from litellm_gmi.catalog import load_catalog
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.native_routes import MESSAGES, RESPONSES, native_kwargs, native_routes_available
-from tests.fault_server import (
+
+from fault_server import (
     FaultServer,
     Reply,
     anthropic_events,

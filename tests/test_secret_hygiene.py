@@ -29,7 +29,8 @@ from litellm_gmi import gmi_provider
 from litellm_gmi.chat.transformation import GMIChatConfig
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.native_routes import native_routes_available
-from tests.fault_server import (
+
+from fault_server import (
     FaultServer,
     Reply,
     anthropic_events,
