@@ -36,11 +36,13 @@ if TYPE_CHECKING:
         video_generation,
         video_status,
     )
+    from litellm_gmi.native_routes import native_kwargs
     from litellm_gmi.registration import builtin_row_active, register, unregister
 
 _LAZY_MODULES = {
     "litellm_gmi.handler": ("GMIProvider", "gmi_provider"),
     "litellm_gmi.registration": ("builtin_row_active", "register", "unregister"),
+    "litellm_gmi.native_routes": ("native_kwargs",),
     "litellm_gmi.media": (
         "AsyncRequestQueueClient",
         "QueueStuckError",
@@ -74,6 +76,7 @@ __all__ = [
     "avideo_status",
     "builtin_row_active",
     "gmi_provider",
+    "native_kwargs",
     "register",
     "unregister",
     "video_content",

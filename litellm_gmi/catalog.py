@@ -44,6 +44,8 @@ _LITELLM_MODES: Mapping[str, str] = {
 class _OptionalFields(TypedDict, total=False):
     output_cost_per_request: float | None
     output_cost_per_second: float | None
+    supported_endpoints: list[str]
+    supported_endpoints_source: str
     notes: str
 
 
@@ -93,6 +95,16 @@ def load_catalog() -> Mapping[str, CatalogEntry]:
     """Catalog entries keyed by GMI id (no ``gmi/`` prefix); parsed once, read-only."""
     models = cast("list[CatalogEntry]", read_document()["models"])
     return MappingProxyType({entry["id"]: entry for entry in models})
+
+
+def supported_endpoints(model_id: str) -> tuple[str, ...]:
+    """GMI endpoints that serve ``model_id`` natively, per the catalog; empty when it says nothing.
+
+    Used to route ``/v1/messages`` and ``/v1/responses`` calls (:mod:`litellm_gmi.native_routes`); the
+    catalog records the source of each list.
+    """
+    entry = load_catalog().get(model_id.removeprefix(f"{PROVIDER}/"))
+    return tuple(entry.get("supported_endpoints", ())) if entry is not None else ()
 
 
 def litellm_row(entry: CatalogEntry) -> dict[str, Any]:

@@ -76,7 +76,12 @@ def user_agent() -> str:
 
 def auth_headers(api_key: str, org_id: str | None) -> dict[str, str]:
     """The headers every GMI request carries: bearer auth, organisation and our User-Agent."""
-    headers = {"Authorization": f"Bearer {api_key}", "User-Agent": user_agent()}
+    return {"Authorization": f"Bearer {api_key}", **identity_headers(org_id)}
+
+
+def identity_headers(org_id: str | None) -> dict[str, str]:
+    """Our User-Agent and the organisation, for requests whose auth header LiteLLM itself writes."""
+    headers = {"User-Agent": user_agent()}
     if org_id:
         headers[ORG_ID_HEADER] = org_id
     return headers

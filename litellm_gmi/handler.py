@@ -192,7 +192,7 @@ class GMIProvider(CustomLLM):
         extra_turn = schema_turn(optional_params.get("response_format"), prepared.get("response_format"))
         if extra_turn is not None:
             messages = [*messages, extra_turn]
-        _mask_org_header_in_logs(logging_obj)
+        mask_org_header_in_logs(logging_obj)
         return self._http.completion(
             model=model,
             messages=messages,
@@ -245,7 +245,7 @@ class GMIProvider(CustomLLM):
         return await images.aimage_edit(model, image, prompt, *args, **kwargs)
 
 
-def _mask_org_header_in_logs(logging_obj: Any) -> None:
+def mask_org_header_in_logs(logging_obj: Any) -> None:
     """Keep the organisation id out of LiteLLM's debug log and callbacks' ``additional_args``.
 
     LiteLLM's ``pre_call`` prints the request as a curl line and masks only headers whose names contain

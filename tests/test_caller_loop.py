@@ -13,12 +13,13 @@ from typing import Any
 
 import litellm
 import pytest
-from fault_server import FaultServer, Reply, good_stream
 from litellm.integrations.custom_logger import CustomLogger
 from litellm.llms.custom_llm import CustomLLM, custom_chat_llm_router
 from test_http_clients import open_sockets
 
 from litellm_gmi import caller_loop
+
+from fault_server import FaultServer, Reply, good_stream
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]

@@ -95,6 +95,30 @@ def test_schema_rejects_unknown_fields_and_bad_modes() -> None:
     assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "id": "gmi/" + entry["id"]}]}))
 
 
+def test_supported_endpoints_need_a_source_and_known_paths() -> None:
+    schema = json.loads((ROOT / "model_catalog.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    entry = {k: v for k, v in DOCUMENT["models"][0].items() if not k.startswith("supported_endpoints")}
+    endpoints = ["/v1/chat/completions", "/v1/messages"]
+    sourced = {**entry, "supported_endpoints": endpoints, "supported_endpoints_source": "GMI docs"}
+    assert not list(validator.iter_errors({**DOCUMENT, "models": [sourced]}))
+    assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "supported_endpoints": endpoints}]}))
+    unknown = {**sourced, "supported_endpoints": ["/v1/completions"]}
+    assert list(validator.iter_errors({**DOCUMENT, "models": [unknown]}))
+
+
+def test_native_endpoints_per_family() -> None:
+    """README "Coding agents": which family goes where, and no model is routed without a source."""
+    routed = {m["id"]: m["supported_endpoints"] for m in DOCUMENT["models"] if "supported_endpoints" in m}
+    assert all("/v1/messages" in routed[i] for i in routed if i.startswith("anthropic/claude-"))
+    assert "/v1/messages" in routed["MiniMaxAI/MiniMax-M2.7"]
+    assert "/v1/responses" in routed["openai/gpt-5.2"]
+    assert "MiniMaxAI/MiniMax-M3" not in routed  # no source yet
+    assert catalog.supported_endpoints("gmi/openai/gpt-5.2") == tuple(routed["openai/gpt-5.2"])
+    assert catalog.supported_endpoints("deepseek-ai/DeepSeek-V3.2") == ()
+    assert catalog.supported_endpoints("acme/unknown") == ()
+
+
 def test_ids_are_unique_and_replacements_exist() -> None:
     ids = [entry["id"] for entry in DOCUMENT["models"]]
     assert len(ids) == len(set(ids))

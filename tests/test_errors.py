@@ -8,7 +8,6 @@ import httpx
 import litellm
 import pytest
 from conftest import TEST_API_KEY
-from fault_server import FaultServer, Reply, chat_answer, chunk
 from litellm.llms.custom_httpx.http_handler import HTTPHandler
 
 from litellm_gmi.errors import (
@@ -19,6 +18,8 @@ from litellm_gmi.errors import (
     mask_secrets,
     to_litellm_exception,
 )
+
+from fault_server import FaultServer, Reply, chat_answer, chunk
 
 INNER = "The request is invalid: top_k must be <= 128"
 ENVELOPE = json.dumps(

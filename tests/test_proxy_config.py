@@ -27,6 +27,7 @@ import pytest
 
 from gmi_emulator import Fault, GMIEmulator
 from litellm_gmi.constants import API_KEY_ENVS
+from litellm_gmi.native_routes import native_routes_available
 
 LITELLM_CLI = Path(sys.executable).with_name("litellm")
 CONFIG = Path(__file__).resolve().parents[1] / "proxy_config.example.yaml"
@@ -50,7 +51,7 @@ SMALL_CONTEXT_MODEL = "zai-org/GLM-4.7-FP8"
 SMALL_CONTEXT_LIMIT = 256
 """The `glm-4.7` entry's model, to which conftest's emulator gives a 256-token context."""
 CLAUDE = "anthropic/claude-sonnet-4.5"
-CONFIGURED_NAMES = {"deepseek-v3", "claude-sonnet", "glm-4.7", "kimi-k2-thinking"}
+CONFIGURED_NAMES = {"deepseek-v3", "claude-sonnet", "glm-4.7", "kimi-k2-thinking", "minimax-m2.7", "gpt-5.2"}
 HELLO = [{"role": "user", "content": "Say hello to the proxy."}]
 
 
@@ -365,10 +366,11 @@ def test_missing_client_key_is_openai_style_401(proxy: Proxy, gmi_emulator: GMIE
 
 # -------------------------------------------------------------------------------------------- bridges ---
 def test_anthropic_messages_bridge(proxy: Proxy, gmi_emulator: GMIEmulator) -> None:
+    # deepseek-v3 has no native /v1/messages, so LiteLLM translates the call to chat completions.
     response = httpx.post(
         f"{proxy.base_url}/v1/messages",
         headers={"x-api-key": MASTER_KEY, "anthropic-version": "2023-06-01"},
-        json={"model": "claude-sonnet", "max_tokens": 64, "messages": HELLO},
+        json={"model": "deepseek-v3", "max_tokens": 64, "messages": HELLO},
         timeout=60,
     )
 
@@ -378,7 +380,7 @@ def test_anthropic_messages_bridge(proxy: Proxy, gmi_emulator: GMIEmulator) -> N
     assert body["content"][0]["type"] == "text"
     assert body["content"][0]["text"]
     sent = _chat_requests(gmi_emulator)[-1]
-    assert sent.json["model"] == CLAUDE
+    assert sent.json["model"] == DEEPSEEK
     _assert_through_litellm_gmi(sent)
 
 
@@ -398,3 +400,145 @@ def test_responses_bridge(client: Any, gmi_emulator: GMIEmulator) -> None:
     sent = _chat_requests(gmi_emulator)[-1]
     assert sent.json["model"] == DEEPSEEK
     _assert_through_litellm_gmi(sent)
+
+
+# ----------------------------------------------------------------- coding agents: native endpoints ---
+# Claude Code and Codex, as their SDKs call the proxy. The example's agent entries declare
+# `model_info.supported_endpoints`, so LiteLLM forwards their calls untranslated to the emulator's
+# /v1/messages and /v1/responses (litellm_gmi.native_routes; README "Coding agents").
+native = pytest.mark.skipif(not native_routes_available(), reason="LiteLLM 1.81.1 has no pass-through")
+THINKING = {"type": "enabled", "budget_tokens": 2048}
+AGENT_MODELS = {"claude-sonnet": CLAUDE, "minimax-m2.7": "MiniMaxAI/MiniMax-M2.7"}
+GPT = "openai/gpt-5.2"
+
+
+@pytest.fixture
+def claude_code(proxy: Proxy) -> Any:
+    """Configured as Claude Code is: ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN (a bearer token)."""
+    anthropic = pytest.importorskip("anthropic")
+    return anthropic.Anthropic(base_url=proxy.base_url, auth_token=MASTER_KEY, max_retries=0, timeout=60)
+
+
+def _native_request(emulator: GMIEmulator, path: str) -> Any:
+    """The one request that reached ``path``, sent with our key and User-Agent (never the proxy key)."""
+    (sent,) = [r for r in emulator.requests.snapshot() if r.path == path]
+    _assert_through_litellm_gmi(sent)
+    assert MASTER_KEY not in repr(sent.headers)
+    assert _chat_requests(emulator) == []
+    return sent
+
+
+def _catalog_cost(model_id: str, uncached: int, output: int, cached: int = 0) -> float:
+    (row,) = (m for m in json.loads(CATALOG.read_text())["models"] if m["id"] == model_id)
+    cache_price = row["cache_read_input_token_cost"] if cached else 0.0
+    return (
+        uncached * row["input_cost_per_token"] + output * row["output_cost_per_token"] + cached * cache_price
+    )
+
+
+@native
+@pytest.mark.parametrize("name", sorted(AGENT_MODELS))
+def test_claude_code_thinking_reaches_gmi_unchanged(
+    claude_code: Any, gmi_emulator: GMIEmulator, name: str
+) -> None:
+    message = claude_code.messages.create(model=name, max_tokens=4096, thinking=THINKING, messages=HELLO)
+
+    assert [block.type for block in message.content] == ["thinking", "text"]
+    assert message.content[0].thinking
+    assert message.content[0].signature
+    assert message.content[1].text
+    sent = _native_request(gmi_emulator, "/v1/messages")
+    assert sent.json["model"] == AGENT_MODELS[name]
+    assert sent.json["thinking"] == THINKING
+
+
+@native
+@pytest.mark.parametrize("name", sorted(AGENT_MODELS))
+def test_claude_code_streamed_thinking_and_text(
+    claude_code: Any, gmi_emulator: GMIEmulator, name: str
+) -> None:
+    with claude_code.messages.stream(
+        model=name, max_tokens=4096, thinking=THINKING, messages=HELLO
+    ) as stream:
+        deltas = {event.delta.type for event in stream if event.type == "content_block_delta"}
+        message = stream.get_final_message()
+
+    assert {"thinking_delta", "signature_delta", "text_delta"} <= deltas
+    assert [block.type for block in message.content] == ["thinking", "text"]
+    assert message.content[1].text
+    sent = _native_request(gmi_emulator, "/v1/messages")
+    assert sent.json["thinking"] == THINKING
+    assert sent.json["stream"] is True
+
+
+@native
+def test_claude_code_cost_header_prices_cache_reads_from_the_catalog(
+    claude_code: Any, gmi_emulator: GMIEmulator
+) -> None:
+    """Through the wildcard, whose endpoints come from the catalog; Sonnet 4.6 has a cache-read price."""
+    model_id = "anthropic/claude-sonnet-4.6"
+    system = [{"type": "text", "text": "You answer briefly. " * 300, "cache_control": {"type": "ephemeral"}}]
+
+    def ask() -> Any:
+        return claude_code.messages.with_raw_response.create(
+            model=f"gmi/{model_id}", max_tokens=256, system=system, messages=HELLO
+        )
+
+    ask()  # writes the prompt cache
+    raw = ask()
+    usage = raw.parse().usage
+
+    assert usage.cache_read_input_tokens > 0
+    assert [r.json["system"] for r in gmi_emulator.requests.snapshot()] == [system, system]
+    expected = _catalog_cost(model_id, usage.input_tokens, usage.output_tokens, usage.cache_read_input_tokens)
+    assert float(raw.headers["x-litellm-response-cost"]) == pytest.approx(expected, rel=1e-6)
+
+
+@native
+@pytest.mark.parametrize("stream", [False, True])
+def test_codex_reasoning_reaches_gmi_responses(client: Any, gmi_emulator: GMIEmulator, stream: bool) -> None:
+    reasoning = {"effort": "high", "summary": "auto"}
+    if stream:
+        events = list(client.responses.create(model="gpt-5.2", input=HELLO, reasoning=reasoning, stream=True))
+        assert events[0].type == "response.created"
+        assert events[-1].type == "response.completed"
+        response = events[-1].response
+        assert (
+            "".join(e.delta for e in events if e.type == "response.output_text.delta") == response.output_text
+        )
+        # A stream's headers leave before its usage is known; the cost is in the final usage instead.
+        usage = response.usage
+        expected = _catalog_cost(GPT, usage.input_tokens, usage.output_tokens)
+        assert usage.model_dump()["cost"] == pytest.approx(expected, rel=1e-6)
+    else:
+        raw = client.responses.with_raw_response.create(model="gpt-5.2", input=HELLO, reasoning=reasoning)
+        response = raw.parse()
+        usage = response.usage
+        expected = _catalog_cost(GPT, usage.input_tokens, usage.output_tokens)
+        assert float(raw.headers["x-litellm-response-cost"]) == pytest.approx(expected, rel=1e-6)
+
+    assert response.output_text
+    sent = _native_request(gmi_emulator, "/v1/responses")
+    assert sent.json["model"] == GPT
+    assert sent.json["reasoning"] == reasoning
+    assert bool(sent.json.get("stream")) is stream
+
+
+@native
+def test_codex_previous_response_id_reaches_gmi_as_gmi_issued_it(
+    client: Any, gmi_emulator: GMIEmulator
+) -> None:
+    """The proxy rewrites response ids to remember the deployment; GMI must get back an id it issued."""
+    first = client.responses.create(model="gpt-5.2", input="My name is Ada.")
+    second = client.responses.create(model="gpt-5.2", input="What is my name?", previous_response_id=first.id)
+
+    assert second.output_text
+    sent = [r for r in gmi_emulator.requests.snapshot() if r.path == "/v1/responses"]
+    assert [r.json.get("previous_response_id") is None for r in sent] == [True, False]
+    stored = httpx.get(
+        f"{gmi_emulator.chat_base}/responses/{sent[1].json['previous_response_id']}",
+        headers={"Authorization": f"Bearer {GMI_KEY}"},
+        timeout=10,
+    )
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["output"][-1]["content"][0]["text"] == first.output_text

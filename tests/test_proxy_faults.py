@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-from fault_server import FaultServer, Reply, good_stream
 from test_proxy_config import (
     MASTER_KEY,
     Proxy,
@@ -21,6 +20,8 @@ from test_proxy_config import (
     pytestmark,  # noqa: F401 - the same skip when the proxy is not installed
     running_proxy,
 )
+
+from fault_server import FaultServer, Reply, good_stream
 
 GMI_KEY = "sk-gmi-proxy-fault-key-0123456789"
 HELLO = [{"role": "user", "content": "Say hello to the proxy."}]

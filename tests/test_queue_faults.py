@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import litellm
 import pytest
-from fault_server import FaultServer, Reply
 
 from litellm_gmi.media import (
     AsyncRequestQueueClient,
@@ -26,6 +25,8 @@ from litellm_gmi.media import (
     video_status,
 )
 from litellm_gmi.media.errors import NOT_RETRYABLE_STATUS
+
+from fault_server import FaultServer, Reply
 
 IMAGE_MODEL = "seedream-5.0-lite"
 FAST_WAIT = {"poll_interval": 0.02, "max_poll_interval": 0.05}

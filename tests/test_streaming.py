@@ -9,8 +9,6 @@ import httpx
 import litellm
 import pytest
 from conftest import TEST_API_KEY
-from fault_server import FaultServer, Reply, chat_answer, good_stream
-from fault_server import chunk as fs_chunk
 from litellm.types.utils import ModelResponseStream
 
 from litellm_gmi.chat.streaming import (
@@ -23,6 +21,9 @@ from litellm_gmi.chat.streaming import (
 )
 from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.errors import GMIError
+
+from fault_server import FaultServer, Reply, chat_answer, good_stream
+from fault_server import chunk as fs_chunk
 
 
 def chunk(delta: dict[str, Any] | None = None, finish: str | None = None, **extra: Any) -> dict[str, Any]:
