@@ -1,8 +1,9 @@
 """GMI Cloud as a first-class LiteLLM provider.
 
 ``import litellm_gmi`` is all it takes: ``litellm.completion("gmi/<org>/<model>", ...)`` then runs through
-this package (parameter mapping, typed errors, reasoning, costs from the shipped catalog). Set
-``LITELLM_GMI_AUTO_REGISTER=0`` to import without registering, and call :func:`register` yourself.
+this package (parameter mapping, typed errors, reasoning, costs from the shipped catalog and the user's
+refreshed overlay, see :func:`refresh_models`). Set ``LITELLM_GMI_AUTO_REGISTER=0`` to import without
+registering, and call :func:`register` yourself.
 
 The request-queue names below (``video_generation``, ``RequestQueueClient``, ...) load
 :mod:`litellm_gmi.media` on first use, so chat-only users never pay for it.
@@ -16,6 +17,7 @@ from typing import Any
 
 from litellm_gmi._version import __version__
 from litellm_gmi.handler import GMIProvider, gmi_provider
+from litellm_gmi.refresh import RefreshError, RefreshResult, refresh_models, start_refresh_on_start
 from litellm_gmi.registration import builtin_row_active, register, unregister
 
 _MEDIA_NAMES = frozenset(
@@ -40,6 +42,8 @@ __all__ = [
     "GMIProvider",
     "QueueStuckError",
     "QueueTimeoutError",
+    "RefreshError",
+    "RefreshResult",
     "RequestCancelledError",
     "RequestFailedError",
     "RequestQueueClient",
@@ -49,6 +53,7 @@ __all__ = [
     "avideo_status",
     "builtin_row_active",
     "gmi_provider",
+    "refresh_models",
     "register",
     "unregister",
     "video_content",
@@ -65,3 +70,4 @@ def __getattr__(name: str) -> Any:
 
 if os.environ.get("LITELLM_GMI_AUTO_REGISTER", "1") != "0":
     register()
+    start_refresh_on_start()  # opt-in (LITELLM_GMI_REFRESH_ON_START=1): a daemon thread, never blocks
