@@ -18,6 +18,7 @@ from litellm.llms.custom_llm import CustomLLM
 from litellm.types.utils import ImageResponse, ModelResponse
 from typing_extensions import override
 
+from litellm_gmi import unpriced
 from litellm_gmi.chat.params import prepare_params
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
@@ -50,20 +51,26 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         self.config = GMIChatConfig()
         self._http = BaseLLMHTTPHandler()
 
+    # Each entry point asks unpriced.check() first: a model without a known price still completes, warns
+    # once per process and has its response marked (litellm_gmi.unpriced), instead of a silent $0.
     @override
     def completion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
-        return _mapped(model, lambda: self._call(model, messages, is_async=False, stream=False, **kwargs))
+        unknown_price = unpriced.check(model)
+        response = _mapped(model, lambda: self._call(model, messages, is_async=False, stream=False, **kwargs))
+        return unpriced.mark(response) if unknown_price else response
 
     @override
     async def acompletion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
+        unknown_price = unpriced.check(model)
         try:
             response: ModelResponse = await self._call(model, messages, is_async=True, stream=False, **kwargs)
         except BaseLLMException as exc:
             raise from_base_exception(exc, model=model) from exc
-        return response
+        return unpriced.mark(response) if unknown_price else response
 
     @override
     def streaming(self, model: str, messages: list[Any], **kwargs: Any) -> Iterator[Any]:
+        unknown_price = unpriced.check(model)
         client = ClosingSyncClient(pooled_sync_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
             stream = self._call(model, messages, is_async=False, stream=True, client=client, **kwargs)
@@ -73,11 +80,13 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         except BaseException:
             client.close()
             raise
-        return _closing(shape(_mapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()), client.close)
+        chunks = shape(_mapped_iter(model, _raw_chunks(stream)), shaper_for_litellm())
+        return _closing(unpriced.mark_each(chunks) if unknown_price else chunks, client.close)
 
     @override
     async def astreaming(self, model: str, messages: list[Any], **kwargs: Any) -> AsyncIterator[Any]:
         # LiteLLM iterates this directly, so it must be an async generator, not a coroutine.
+        unknown_price = unpriced.check(model)
         client = ClosingAsyncClient(pooled_async_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
             try:
@@ -86,7 +95,8 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
                 )
             except BaseLLMException as exc:
                 raise from_base_exception(exc, model=model) from exc
-            async for item in ashape(_amapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()):
+            chunks = ashape(_amapped_iter(model, _raw_chunks(stream)), shaper_for_litellm())
+            async for item in unpriced.amark_each(chunks) if unknown_price else chunks:
                 yield item
         finally:
             await client.close()
