@@ -45,7 +45,7 @@ _TIER_KEY = "_above_"
 
 LiteLLM's cost calculator (``litellm_core_utils/llm_cost_calc/utils.py``, ``_get_token_base_cost``)
 reads any ``{input,output}_cost_per_token_above_<N>[k]_tokens`` and
-``cache_read_input_token_cost_above_<N>[k]_tokens`` key of a model's info from 1.8x on; 1.81.1's
+``cache_read_input_token_cost_above_<N>[k]_tokens`` key of a model's info on 1.106.2; 1.81.1's
 ``get_model_info`` keeps only the 128k and 200k keys, so there other tiers are priced at the base rate
 (tests/test_catalog.py pins both)."""
 _LITELLM_MODES: Mapping[str, str] = {
