@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 _URL = re.compile(r"(http://127\.0\.0\.1:\d+)")
 COMMANDS = {
-    "emulator": [sys.executable, "-m", "litellm_gmi.testing", "--port", "0"],
+    "emulator": [sys.executable, "-m", "gmi_emulator", "--port", "0"],
     "loopback": [sys.executable, "-m", "bench.loopback", "0"],
 }
 

@@ -148,6 +148,32 @@ def import_cost(runs: int) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in out.items()}
 
 
+_ALONE_PROBE = """
+import sys, time
+t0 = time.perf_counter()
+import litellm_gmi
+print(time.perf_counter() - t0, "litellm" in sys.modules)
+"""
+
+
+def cli_cost(runs: int) -> dict[str, float]:
+    """Median milliseconds of ``import litellm_gmi`` before LiteLLM is loaded, and of a whole
+    ``litellm-gmi --help`` process (interpreter start included), each in a fresh interpreter."""
+    alone: list[float] = []
+    help_ms: list[float] = []
+    for _ in range(runs):
+        text = subprocess.run(  # noqa: S603 - our own interpreter
+            [sys.executable, "-c", _ALONE_PROBE], capture_output=True, text=True, check=True
+        ).stdout.split()
+        if text[1] != "False":
+            raise RuntimeError("`import litellm_gmi` loaded LiteLLM")
+        alone.append(float(text[0]) * 1000)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "litellm_gmi.cli", "--help"], capture_output=True, check=True)
+        help_ms.append((time.perf_counter() - start) * 1000)
+    return {"alone_ms": statistics.median(alone), "cli_help_ms": statistics.median(help_ms)}
+
+
 # ----------------------------------------------------------------------------------------- memory ---
 @dataclass
 class MemoryResult:

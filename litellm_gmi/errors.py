@@ -16,6 +16,17 @@ from typing import Any
 
 import httpx
 import litellm
+from litellm.exceptions import (
+    AuthenticationError,
+    BadRequestError,
+    ContextWindowExceededError,
+    InternalServerError,
+    NotFoundError,
+    RateLimitError,
+    ServiceUnavailableError,
+    Timeout,
+    UnprocessableEntityError,
+)
 from litellm.llms.base_llm.chat.transformation import BaseLLMException
 
 from litellm_gmi.constants import PROVIDER
@@ -28,7 +39,7 @@ _CONTEXT_WORDING = re.compile(
 _NO_TARGET = "No matching target server found"
 
 
-class GMIError(BaseLLMException):  # type: ignore[misc]
+class GMIError(BaseLLMException):
     """Raised by the chat config; LiteLLM's HTTP handler hands it to :func:`to_litellm_exception`."""
 
 
@@ -106,7 +117,7 @@ def to_litellm_exception(
     )
     text = message or f"GMI returned HTTP {status_code}"
     if status_code == 408:
-        timeout: Exception = litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)
+        timeout: Exception = Timeout(message=text, model=model, llm_provider=PROVIDER)
         return timeout
     if status_code == 404 and (_NO_TARGET in text or not text.strip()):
         text = f"GMI has no deployment for model {model!r}: {text}"
@@ -114,28 +125,30 @@ def to_litellm_exception(
     error: Exception = _exception_class(status_code, text)(
         message=text, model=model, llm_provider=PROVIDER, response=response
     )
+    if status_code == 402:  # 1.81.1 has no PaymentRequiredError; its BadRequestError says 400
+        error.status_code = 402  # type: ignore[attr-defined]
     return error
 
 
 def _exception_class(status_code: int, text: str) -> Any:
     """The LiteLLM exception class for a GMI status (and, for 400s, its wording)."""
     if status_code in (401, 403):
-        return litellm.AuthenticationError
+        return AuthenticationError
     if status_code == 404:
-        return litellm.NotFoundError
+        return NotFoundError
     if status_code == 429:
-        return litellm.RateLimitError
+        return RateLimitError
     if status_code == 402:
-        return getattr(litellm, "PaymentRequiredError", litellm.BadRequestError)  # added after 1.81.1
+        return getattr(litellm, "PaymentRequiredError", BadRequestError)  # added after 1.81.1
     if status_code in (400, 413, 422) and is_context_overflow(text):
-        return litellm.ContextWindowExceededError
+        return ContextWindowExceededError
     if status_code == 422:
-        return litellm.UnprocessableEntityError
+        return UnprocessableEntityError
     if 400 <= status_code < 500:
-        return litellm.BadRequestError
+        return BadRequestError
     if status_code in (502, 503, 504):
-        return litellm.ServiceUnavailableError
-    return litellm.InternalServerError
+        return ServiceUnavailableError
+    return InternalServerError
 
 
 def from_base_exception(exc: BaseLLMException, *, model: str) -> Exception:

@@ -8,6 +8,7 @@ shared/reference/litellm_extension_points.md §3a, and GMI errors mapped to Lite
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from litellm.types.utils import ImageResponse, ModelResponse
 from typing_extensions import override
 
 from litellm_gmi import unpriced
-from litellm_gmi.chat.params import prepare_params
+from litellm_gmi.chat.params import prepare_params, schema_turn
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
 from litellm_gmi.constants import ORG_ID_HEADER
@@ -43,8 +44,12 @@ ORG_ID_KWARG = "org_id"
 argument before a custom provider sees it."""
 
 
-class GMIProvider(CustomLLM):  # type: ignore[misc]
-    """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config."""
+class GMIProvider(CustomLLM):
+    """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config.
+
+    LiteLLM passes everything after ``model`` and ``messages`` by keyword (``main.completion``), so the
+    methods take ``*args, **kwargs`` as LiteLLM's own CustomLLM example does; positional extras fail.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,26 +59,29 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
     # Each entry point asks unpriced.check() first: a model without a known price still completes, warns
     # once per process and has its response marked (litellm_gmi.unpriced), instead of a silent $0.
     @override
-    def completion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
+    def completion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
         unknown_price = unpriced.check(model)
-        response = _mapped(model, lambda: self._call(model, messages, is_async=False, stream=False, **kwargs))
+        call = functools.partial(self._call, model, messages, *args, is_async=False, stream=False, **kwargs)
+        response: ModelResponse = _mapped(model, call)
         return unpriced.mark(response) if unknown_price else response
 
     @override
-    async def acompletion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
+    async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
         unknown_price = unpriced.check(model)
         try:
-            response: ModelResponse = await self._call(model, messages, is_async=True, stream=False, **kwargs)
+            response: ModelResponse = await self._call(
+                model, messages, *args, is_async=True, stream=False, **kwargs
+            )
         except BaseLLMException as exc:
             raise from_base_exception(exc, model=model) from exc
         return unpriced.mark(response) if unknown_price else response
 
     @override
-    def streaming(self, model: str, messages: list[Any], **kwargs: Any) -> Iterator[Any]:
+    def streaming(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
         unknown_price = unpriced.check(model)
         client = ClosingSyncClient(pooled_sync_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
-            stream = self._call(model, messages, is_async=False, stream=True, client=client, **kwargs)
+            stream = self._call(model, messages, *args, is_async=False, stream=True, client=client, **kwargs)
         except BaseLLMException as exc:
             client.close()
             raise from_base_exception(exc, model=model) from exc
@@ -84,14 +92,18 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         return _closing(unpriced.mark_each(chunks) if unknown_price else chunks, client.close)
 
     @override
-    async def astreaming(self, model: str, messages: list[Any], **kwargs: Any) -> AsyncIterator[Any]:
-        # LiteLLM iterates this directly, so it must be an async generator, not a coroutine.
+    async def astreaming(  # type: ignore[override]
+        self, model: str, messages: list[Any], *args: Any, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        # LiteLLM's CustomLLM declares a coroutine that returns an AsyncIterator, but main.completion hands
+        # what this returns straight to CustomStreamWrapper, which iterates it without awaiting: only an
+        # async generator works (1.81.1 to 1.109.1), so the supertype's type is wrong here.
         unknown_price = unpriced.check(model)
         client = ClosingAsyncClient(pooled_async_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
             try:
                 stream = await self._call(
-                    model, messages, is_async=True, stream=True, client=client, **kwargs
+                    model, messages, *args, is_async=True, stream=True, client=client, **kwargs
                 )
             except BaseLLMException as exc:
                 raise from_base_exception(exc, model=model) from exc
@@ -139,6 +151,9 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         )
         if stream:
             prepared["stream"] = True
+        extra_turn = schema_turn(optional_params.get("response_format"), prepared.get("response_format"))
+        if extra_turn is not None:
+            messages = [*messages, extra_turn]
         _mask_org_header_in_logs(logging_obj)
         return self._http.completion(
             model=model,
@@ -164,28 +179,32 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         )
 
     @override
-    def image_generation(self, model: str, prompt: str, **kwargs: Any) -> ImageResponse:
+    def image_generation(self, model: str, prompt: str, *args: Any, **kwargs: Any) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return images.image_generation(model, prompt, **kwargs)
+        return images.image_generation(model, prompt, *args, **kwargs)
 
     @override
-    async def aimage_generation(self, model: str, prompt: str, **kwargs: Any) -> ImageResponse:
+    async def aimage_generation(self, model: str, prompt: str, *args: Any, **kwargs: Any) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return await images.aimage_generation(model, prompt, **kwargs)
+        return await images.aimage_generation(model, prompt, *args, **kwargs)
 
     @override
-    def image_edit(self, model: str, image: Any, prompt: str | None, **kwargs: Any) -> ImageResponse:
+    def image_edit(
+        self, model: str, image: Any, prompt: str | None, *args: Any, **kwargs: Any
+    ) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return images.image_edit(model, image, prompt, **kwargs)
+        return images.image_edit(model, image, prompt, *args, **kwargs)
 
     @override
-    async def aimage_edit(self, model: str, image: Any, prompt: str | None, **kwargs: Any) -> ImageResponse:
+    async def aimage_edit(
+        self, model: str, image: Any, prompt: str | None, *args: Any, **kwargs: Any
+    ) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return await images.aimage_edit(model, image, prompt, **kwargs)
+        return await images.aimage_edit(model, image, prompt, *args, **kwargs)
 
 
 def _mask_org_header_in_logs(logging_obj: Any) -> None:

@@ -58,7 +58,7 @@ def register(*, override_builtin: bool = True) -> None:
             RuntimeWarning,
             stacklevel=2,
         )
-    litellm.utils.custom_llm_setup()
+    litellm.utils.custom_llm_setup()  # type: ignore[no-untyped-call]  # LiteLLM leaves it unannotated
     from litellm_gmi.catalog import register_catalog
 
     register_catalog()

@@ -10,9 +10,9 @@ import jsonschema
 import litellm
 import pytest
 
+from gmi_emulator.model_table import UNCATALOGUED_MODEL
 from litellm_gmi import catalog
 from litellm_gmi.compat import LITELLM_VERSION, _release
-from litellm_gmi.testing.model_table import UNCATALOGUED_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT: dict[str, Any] = json.loads((ROOT / "model_catalog.json").read_text(encoding="utf-8"))

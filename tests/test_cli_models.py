@@ -13,13 +13,13 @@ import jsonschema
 import pytest
 from conftest import SMALL_CONTEXT_LIMIT, SMALL_CONTEXT_MODEL
 
+from gmi_emulator import GMIEmulator
+from gmi_emulator.model_table import UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, UNCATALOGUED_MODEL
 from litellm_gmi import catalog, refresh
 from litellm_gmi.cli import main
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.model_refresh import LIVE_SOURCE, LiveModel
 from litellm_gmi.overlay import write_overlay
-from litellm_gmi.testing import GMIEmulator
-from litellm_gmi.testing.model_table import UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, UNCATALOGUED_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_KEY = "sk-test-key"
@@ -38,9 +38,10 @@ def api_base(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @pytest.fixture
 def overlay(tmp_path: Path) -> Path:
-    """An overlay from an earlier refresh that listed a model GMI no longer lists."""
+    """An earlier refresh: every catalogued chat model as it is, plus one GMI no longer lists."""
     path = tmp_path / "catalog_overlay.json"
-    write_overlay([LiveModel("acme/retired-1", 4096)], fetched="2026-12-01", path=path)
+    listed = [LiveModel(i) for i, e in catalog.shipped_catalog().items() if e["mode"] == "chat"]
+    write_overlay([*listed, LiveModel("acme/retired-1", 4096)], fetched="2026-12-01", path=path)
     return path
 
 
@@ -68,6 +69,15 @@ def test_table_of_live_models(api_base: str, capsys: pytest.CaptureFixture[str])
     assert TEST_KEY not in out
 
 
+def _diff(lines: list[str]) -> tuple[list[str], list[str], set[str]]:
+    """Added ids, removed ids and changed ids of ``litellm-gmi models --diff`` output."""
+    added = [line.split()[1] for line in lines if line.startswith("+ ")]
+    removed = [line.split()[1] for line in lines if line.startswith("- ")]
+    changed = {line.split()[1] for line in lines if line.startswith("~ ")}  # one line per changed figure
+    assert lines[-1] == f"{len(added)} added, {len(removed)} removed, {len(changed)} changed"
+    return added, removed, changed
+
+
 @pytest.mark.vcr
 def test_diff_against_catalog_and_overlay(
     api_base: str, overlay: Path, capsys: pytest.CaptureFixture[str]
@@ -77,9 +87,14 @@ def test_diff_against_catalog_and_overlay(
     assert (
         f"+ {UNCATALOGUED_MODEL}  context {UNCATALOGUED_CONTEXT}, max out {UNCATALOGUED_MAX_OUTPUT}" in lines
     )
-    assert "- acme/retired-1  (no longer listed)" in lines
+    assert "- acme/retired-1  (no longer listed)" in lines  # known only from the overlay
     assert f"~ {SMALL_CONTEXT_MODEL}  max_input_tokens: 202752 -> {SMALL_CONTEXT_LIMIT}" in lines
-    assert lines[-1] == "1 added, 1 removed, 1 changed"  # every other live figure matches the catalog
+    # The emulator's table is written from GMI's public sources, not from our catalog, so the diff also
+    # shows where those differ, cache prices included.
+    assert "~ anthropic/claude-opus-4.7  cache_read_input_token_cost: $0.5/M -> $0.45/M" in lines
+    added, removed, _ = _diff(lines)
+    assert not set(added) & set(catalog.load_catalog())
+    assert set(removed) <= {*catalog.load_catalog(), "acme/retired-1"}
 
 
 @pytest.mark.vcr
@@ -88,7 +103,9 @@ def test_write_stores_an_overlay_and_leaves_the_catalog_alone(
 ) -> None:
     shipped = catalog.catalog_path().read_bytes()
     assert main(["models", "--write", "--api-base", api_base, "--catalog", str(overlay)]) == 0
-    assert f"wrote {overlay}" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == f"wrote {overlay}"
+    _, removed, changed = _diff(out[:-1])
     assert catalog.catalog_path().read_bytes() == shipped
 
     document = catalog.effective_document(overlay)
@@ -99,20 +116,20 @@ def test_write_stores_an_overlay_and_leaves_the_catalog_alone(
 
     glm = after[SMALL_CONTEXT_MODEL]
     assert glm["max_input_tokens"] == SMALL_CONTEXT_LIMIT
-    assert glm["source"] == f"{LIVE_SOURCE} (max_input_tokens); " + before[SMALL_CONTEXT_MODEL]["source"]
-    assert glm["source_date"] == TODAY
-    unchanged = ("max_input_tokens", "source", "source_date")
-    assert {k: v for k, v in glm.items() if k not in unchanged} == {
-        k: v for k, v in before[SMALL_CONTEXT_MODEL].items() if k not in unchanged
-    }
+    assert glm["source"].startswith(f"{LIVE_SOURCE} (max_input_tokens, ")
+    assert glm["source"].endswith("; " + before[SMALL_CONTEXT_MODEL]["source"])
+    assert all(after[i]["source_date"] == TODAY for i in changed)
+    curated = ("supports_function_calling", "supports_reasoning", "notes", "supported_endpoints")
+    assert all(after[i].get(k) == before[i].get(k) for i in changed for k in curated)
     new = after[UNCATALOGUED_MODEL]
     assert (new["max_input_tokens"], new["max_output_tokens"], new["input_cost_per_token"]) == (
         UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, None
     )  # fmt: skip
     assert new["supports_function_calling"] is False
     assert "acme/retired-1" not in after  # the new overlay replaced the old one
-    untouched = set(before) - {SMALL_CONTEXT_MODEL}
-    assert all(after[i] == before[i] for i in untouched)
+    assert all(after[i]["deprecated"] for i in removed if i in after)
+    untouched = set(before) - changed - set(removed)
+    assert [i for i in sorted(untouched) if after[i] != before[i]] == []
 
     assert main(["models", "--diff", "--api-base", api_base, "--catalog", str(overlay)]) == 0
     assert capsys.readouterr().out.strip() == "catalog matches GMI's live list (chat models)"

@@ -118,6 +118,18 @@ def test_json_schema_is_downgraded_elsewhere(caplog: pytest.LogCaptureFixture) -
     assert "json_object instead of json_schema" in caplog.text
 
 
+def test_a_downgraded_schema_travels_in_a_user_turn() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    fmt = {"type": "json_schema", "json_schema": {"name": "x", "schema": schema}}
+    turn = params.schema_turn(fmt, prep({"response_format": fmt})["response_format"])
+    assert turn is not None
+    assert turn["role"] == "user"
+    assert '"n": {\n      "type": "integer"' in turn["content"]
+    assert params.schema_turn(fmt, fmt) is None  # sent as json_schema: nothing to add
+    assert params.schema_turn({"type": "json_object"}, {"type": "json_object"}) is None
+    assert params.schema_turn(None, None) is None
+
+
 def test_reasoning_effort_also_switches_minimax_thinking() -> None:
     assert prep({"reasoning_effort": "high"}, model="MiniMaxAI/MiniMax-M2.1") == {
         "reasoning_effort": "high",

@@ -28,9 +28,9 @@ from typing import Any
 import httpx
 import pytest
 
+from gmi_emulator import Fault, GMIEmulator
 from litellm_gmi.cli import main as litellm_gmi_cli
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.testing import Fault, GMIEmulator
 
 LITELLM_CLI = Path(sys.executable).with_name("litellm")
 CONFIG = Path(__file__).resolve().parents[1] / "proxy_config.example.yaml"

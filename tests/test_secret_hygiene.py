@@ -23,10 +23,10 @@ import litellm
 import openai
 import pytest
 
+from gmi_emulator import Fault, GMIEmulator
 from litellm_gmi import gmi_provider
 from litellm_gmi.chat.transformation import GMIChatConfig
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.testing import Fault, GMIEmulator
 
 KEY = "sk-gmi-HYGIENE-q7Lw2Zr9Xk4Tn8Vb3Mc6Hp1D"
 BAD_KEY = "sk-gmi-HYGIENE-invalid-R5tY8uJ2kP0wQ4zX"

@@ -12,9 +12,9 @@ from typing import Any
 import litellm
 import pytest
 
+from gmi_emulator.model_table import UNCATALOGUED_MODEL
 from litellm_gmi import catalog, unpriced
 from litellm_gmi.compat import STREAM_PASSTHROUGH
-from litellm_gmi.testing.model_table import UNCATALOGUED_MODEL
 
 UNPRICED = "Qwen/Qwen3-30B-A3B"
 PRICED = "deepseek-ai/DeepSeek-V3.2"

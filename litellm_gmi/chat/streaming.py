@@ -13,19 +13,21 @@ from typing import Any, Protocol
 
 from litellm.llms.openai.chat.gpt_transformation import OpenAIChatCompletionStreamingHandler
 from litellm.types.utils import ModelResponseStream
+from typing_extensions import override
 
 from litellm_gmi.chat.reasoning import ThinkTagSplitter
 from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.errors import GMIError, extract_message
 
 
-class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[misc]
+class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
     """Parses one GMI SSE chunk at a time into a :class:`ModelResponseStream`."""
 
     def __init__(self, streaming_response: Any, sync_stream: bool, json_mode: bool | None = False) -> None:
         super().__init__(streaming_response=streaming_response, sync_stream=sync_stream, json_mode=json_mode)
         self._splitter = ThinkTagSplitter()
 
+    @override
     def _handle_string_chunk(self, str_line: str) -> Any:
         """A line that is neither SSE nor JSON fails the stream instead of ending it empty.
 
@@ -35,6 +37,7 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
         _raise_if_garbled(str_line)
         return super()._handle_string_chunk(str_line)
 
+    @override
     def chunk_parser(self, chunk: dict[str, Any]) -> ModelResponseStream:
         error = chunk.get("error")
         if error:

@@ -13,6 +13,7 @@ import httpx
 from litellm.llms.openai.chat.gpt_transformation import OpenAIGPTConfig
 from litellm.llms.openai.common_utils import OpenAIError
 from litellm.types.utils import ModelResponse
+from typing_extensions import override
 
 from litellm_gmi.chat import params as gmi_params
 from litellm_gmi.chat.reasoning import split_think
@@ -31,7 +32,7 @@ ORG_ID_PARAM = "organization"
 """LiteLLM's own name for an organisation (``completion(organization=...)``), sent as X-Organization-ID."""
 
 
-class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
+class GMIChatConfig(OpenAIGPTConfig):
     """Chat completions on ``https://api.gmi-serving.com/v1``."""
 
     # GMI-only parameters, declared like Fireworks declares its own.
@@ -42,12 +43,15 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
     min_p: float | None = None
 
     @property
+    @override
     def custom_llm_provider(self) -> str:
         return PROVIDER
 
+    @override
     def get_supported_openai_params(self, model: str) -> list[str]:
         return [p.name for p in gmi_params.PARAMS]
 
+    @override
     def map_openai_params(
         self,
         non_default_params: dict[str, Any],
@@ -66,6 +70,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
         )
         return optional_params
 
+    @override
     def validate_environment(
         self,
         headers: dict[str, Any],
@@ -83,6 +88,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
         merged = merge_headers(base, headers)
         return merge_headers(merged, {"Authorization": base["Authorization"]})
 
+    @override
     def get_complete_url(
         self,
         api_base: str | None,
@@ -95,6 +101,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
         base = resolve_api_base(api_base)
         return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
 
+    @override
     def transform_request(
         self,
         model: str,
@@ -111,6 +118,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
             body["tool_choice"] = tool_choice
         return body
 
+    @override
     def transform_response(
         self,
         model: str,
@@ -157,11 +165,13 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
                 message.reasoning_content = reasoning
         return response
 
+    @override
     def get_error_class(
         self, error_message: str, status_code: int, headers: dict[str, Any] | httpx.Headers
     ) -> GMIError:
         return GMIError(status_code=status_code, message=extract_message(error_message), headers=headers)
 
+    @override
     def get_model_response_iterator(
         self, streaming_response: Any, sync_stream: bool, json_mode: bool | None = False
     ) -> GMIStreamIterator:

@@ -31,7 +31,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert callable(run)
     result = run(args[1:])
     return int(result)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -7,6 +7,8 @@ compares the live list with the catalog litellm_gmi loads, overlay included.
 Exit codes: 0 done, 1 GMI or the network failed, 2 usage error or no API key.
 """
 
+# Only light imports at module level: `--help` and usage errors must not load LiteLLM (tests/test_cli.py).
+# The catalog and the refresh (httpx, the credential helpers) load in the functions using them.
 from __future__ import annotations
 
 import argparse
@@ -22,10 +24,10 @@ PROG = "litellm-gmi models"
 
 def run(argv: list[str]) -> int:
     """Entry point used by :func:`litellm_gmi.cli.main`."""
+    args = _parser().parse_args(argv)
     from litellm_gmi.catalog import effective_document
     from litellm_gmi.refresh import RefreshError, fetch_live_models, refresh_models
 
-    args = _parser().parse_args(argv)
     overlay = Path(args.catalog).expanduser() if args.catalog else None
     try:
         if args.write:

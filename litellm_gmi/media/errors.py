@@ -10,13 +10,13 @@ retries them, and a caller's retry policy should not either.
 
 from __future__ import annotations
 
-import litellm
+from litellm.exceptions import APIError, Timeout
 
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.media.records import QueueRequest
 
 
-class RequestFailedError(litellm.APIError):  # type: ignore[misc]
+class RequestFailedError(APIError):
     """GMI finished the job with ``failed``; :attr:`reason` is GMI's explanation when it gave one."""
 
     def __init__(self, record: QueueRequest, message: str | None = None) -> None:
@@ -34,7 +34,7 @@ class RequestCancelledError(RequestFailedError):
     """The job ended ``cancelled`` (by ``DELETE /requests/{id}`` or by GMI)."""
 
 
-class QueueTimeoutError(litellm.Timeout):  # type: ignore[misc]
+class QueueTimeoutError(Timeout):
     """The job was still running when the wait's overall timeout ran out; it may still finish (and bill)."""
 
     def __init__(

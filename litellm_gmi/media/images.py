@@ -28,12 +28,12 @@ from typing import Any
 
 import httpx
 import litellm
+from litellm.exceptions import APIError
 from litellm.types.utils import ImageObject, ImageResponse
 
-from litellm_gmi.constants import PROVIDER
+from litellm_gmi.constants import DEFAULT_WAIT_TIMEOUT, PROVIDER
 from litellm_gmi.media.inputs import classify
 from litellm_gmi.media.pricing import media_cost
-from litellm_gmi.media.protocol import DEFAULT_WAIT_TIMEOUT
 from litellm_gmi.media.queue_client import AsyncRequestQueueClient, RequestQueueClient
 from litellm_gmi.media.records import QueueRequest, artifact_urls
 
@@ -114,7 +114,7 @@ def result_urls(record: QueueRequest) -> list[str]:
     """The images; GMI has put an image job's only URL in ``thumbnail_image_url`` before."""
     urls = artifact_urls(record.outcome, thumbnail_fallback=True)
     if not urls:
-        raise litellm.APIError(
+        raise APIError(
             status_code=502,
             message=f"GMI request {record.request_id} succeeded without any image URL: {dict(record.raw)}",
             llm_provider=PROVIDER,

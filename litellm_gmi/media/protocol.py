@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
-import litellm
+from litellm.exceptions import APIConnectionError, Timeout
 from typing_extensions import override
 
 from litellm_gmi.constants import PROVIDER
@@ -48,9 +48,7 @@ UPLOAD_CATEGORIES = {
 }
 """``file_type`` values ``POST /upload-url`` accepts, and the MIME category each is signed with."""
 
-DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_MAX_POLL_INTERVAL = 15.0
-DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_SUBMIT_RETRIES = 2
 _BACKOFF = 1.5
 _MAX_RETRY_AFTER = 60.0
@@ -191,9 +189,9 @@ def transport_error(exc: httpx.TransportError, model: str = "") -> Exception:
     """A network failure in LiteLLM's terms, so callers catch one family of exceptions."""
     text = f"GMI request queue unreachable: {type(exc).__name__}: {exc}"
     if isinstance(exc, httpx.TimeoutException):
-        timeout: Exception = litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)
+        timeout: Exception = Timeout(message=text, model=model, llm_provider=PROVIDER)
         return timeout
-    error: Exception = litellm.APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
+    error: Exception = APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
     return error
 
 
@@ -313,7 +311,7 @@ class SubmitRetry:
 
 def is_transient(exc: BaseException) -> bool:
     """Errors a status poll may shrug off until the wait's deadline: 408, 429, 5xx, network trouble."""
-    if isinstance(exc, litellm.Timeout | litellm.APIConnectionError | httpx.TransportError):
+    if isinstance(exc, Timeout | APIConnectionError | httpx.TransportError):
         return True
     status = getattr(exc, "status_code", None)
     return isinstance(status, int) and (status in (408, 429) or status >= 500)

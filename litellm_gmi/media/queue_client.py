@@ -21,14 +21,13 @@ from types import TracebackType
 from typing import Any
 
 import httpx
-import litellm
+from litellm.exceptions import APIConnectionError, Timeout
 from typing_extensions import override
 
+from litellm_gmi.constants import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from litellm_gmi.media.protocol import (
     DEFAULT_MAX_POLL_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
     DEFAULT_SUBMIT_RETRIES,
-    DEFAULT_WAIT_TIMEOUT,
     HttpCall,
     OnUpdate,
     QueueProtocol,
@@ -216,7 +215,7 @@ class RequestQueueClient(_Base):
         """Best effort (``DELETE /requests/{id}`` is undocumented): ``True`` if GMI accepted it."""
         try:
             response = self._send(self._protocol.cancel(request_id))
-        except (litellm.Timeout, litellm.APIConnectionError):
+        except (Timeout, APIConnectionError):
             return False
         return response.status_code < 400
 
@@ -351,7 +350,7 @@ class AsyncRequestQueueClient(_Base):
     async def cancel(self, request_id: str) -> bool:
         try:
             response = await self._send(self._protocol.cancel(request_id))
-        except (litellm.Timeout, litellm.APIConnectionError):
+        except (Timeout, APIConnectionError):
             return False
         return response.status_code < 400
 

@@ -20,13 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import litellm
+from litellm.exceptions import BadRequestError, NotFoundError
 from litellm.types.videos.main import VideoObject
 
-from litellm_gmi.constants import PROVIDER
+from litellm_gmi.constants import DEFAULT_WAIT_TIMEOUT, PROVIDER
 from litellm_gmi.media.inputs import classify
 from litellm_gmi.media.pricing import media_cost
-from litellm_gmi.media.protocol import DEFAULT_WAIT_TIMEOUT
 from litellm_gmi.media.queue_client import AsyncRequestQueueClient, RequestQueueClient
 from litellm_gmi.media.records import QueueRequest, RequestStatus
 from litellm_gmi.media.video_params import video_payload
@@ -164,14 +163,14 @@ def to_video(record: QueueRequest, *, seconds: Any = None, size: str | None = No
 def content_url(record: QueueRequest, variant: str | None) -> str:
     """The file behind ``video_content``: the video, or with ``variant="thumbnail"`` its thumbnail."""
     if not record.succeeded:
-        raise litellm.BadRequestError(
+        raise BadRequestError(
             message=f"GMI video {record.request_id} is {record.status}; content exists once it completes",
             model=record.model,
             llm_provider=PROVIDER,
         )
     url = record.thumbnail_url if variant == "thumbnail" else next(iter(record.artifact_urls), None)
     if url is None:
-        raise litellm.NotFoundError(
+        raise NotFoundError(
             message=f"GMI video {record.request_id} has no {variant or 'video'} URL",
             model=record.model,
             llm_provider=PROVIDER,
