@@ -1,8 +1,9 @@
 """GMI Cloud as a first-class LiteLLM provider.
 
 ``import litellm_gmi`` is all it takes: ``litellm.completion("gmi/<org>/<model>", ...)`` then runs through
-this package (parameter mapping, typed errors, reasoning, costs from the shipped catalog). Set
-``LITELLM_GMI_AUTO_REGISTER=0`` to import without registering, and call :func:`register` yourself.
+this package (parameter mapping, typed errors, reasoning, costs from the shipped catalog and the user's
+refreshed overlay, see :func:`refresh_models`). Set ``LITELLM_GMI_AUTO_REGISTER=0`` to import without
+registering, and call :func:`register` yourself.
 
 The import itself is cheap: the provider is registered at once if LiteLLM is already loaded, otherwise
 the moment it is (:mod:`litellm_gmi.auto_register`), so the ``litellm-gmi`` command line answers ``--help``
@@ -37,12 +38,14 @@ if TYPE_CHECKING:
         video_status,
     )
     from litellm_gmi.native_routes import native_kwargs
+    from litellm_gmi.refresh import RefreshError, RefreshResult, refresh_models
     from litellm_gmi.registration import builtin_row_active, register, unregister
 
 _LAZY_MODULES = {
     "litellm_gmi.handler": ("GMIProvider", "gmi_provider"),
     "litellm_gmi.registration": ("builtin_row_active", "register", "unregister"),
     "litellm_gmi.native_routes": ("native_kwargs",),
+    "litellm_gmi.refresh": ("RefreshError", "RefreshResult", "refresh_models"),
     "litellm_gmi.media": (
         "AsyncRequestQueueClient",
         "QueueStuckError",
@@ -66,6 +69,8 @@ __all__ = [
     "GMIProvider",
     "QueueStuckError",
     "QueueTimeoutError",
+    "RefreshError",
+    "RefreshResult",
     "RequestCancelledError",
     "RequestFailedError",
     "RequestQueueClient",
@@ -77,6 +82,7 @@ __all__ = [
     "builtin_row_active",
     "gmi_provider",
     "native_kwargs",
+    "refresh_models",
     "register",
     "unregister",
     "video_content",
@@ -92,9 +98,11 @@ def __getattr__(name: str) -> Any:
 
 
 def _register() -> None:
+    from litellm_gmi.refresh import start_refresh_on_start
     from litellm_gmi.registration import register
 
     register()
+    start_refresh_on_start()  # opt-in (LITELLM_GMI_REFRESH_ON_START=1): a daemon thread, never blocks
 
 
 use_litellm_encodings()  # before LiteLLM loads an encoding: 1.81.1 would download cl100k_base

@@ -20,7 +20,7 @@ from litellm.llms.custom_llm import CustomLLM
 from litellm.types.utils import ImageResponse, ModelResponse
 from typing_extensions import override
 
-from litellm_gmi import caller_loop
+from litellm_gmi import caller_loop, unpriced
 from litellm_gmi.chat.params import prepare_params, schema_turn
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
@@ -57,15 +57,19 @@ class GMIProvider(CustomLLM):
         self.config = GMIChatConfig()
         self._http = BaseLLMHTTPHandler()
 
+    # Each entry point asks unpriced.check() first: a model without a known price still completes, warns
+    # once per process and has its response marked (litellm_gmi.unpriced), instead of a silent $0.
     @override
     def completion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
+        unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
         call = functools.partial(self._call, model, messages, *args, is_async=False, stream=False, **kwargs)
         response: ModelResponse = _mapped(model, secrets, call)
-        return response
+        return unpriced.mark(response) if unknown_price else response
 
     @override
     async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
+        unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
         try:
             response: ModelResponse = await self._call(
@@ -73,10 +77,11 @@ class GMIProvider(CustomLLM):
             )
         except BaseLLMException as exc:
             raise from_base_exception(exc, model=model, secrets=secrets) from exc
-        return response
+        return unpriced.mark(response) if unknown_price else response
 
     @override
     def streaming(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
+        unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
         client = ClosingSyncClient(pooled_sync_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
@@ -88,7 +93,7 @@ class GMIProvider(CustomLLM):
             client.close()
             raise
         chunks = shape(_mapped_iter(model, secrets, _raw_chunks(stream)), shaper_for_litellm())
-        return _closing(chunks, client.close)
+        return _closing(unpriced.mark_each(chunks) if unknown_price else chunks, client.close)
 
     @override
     def astreaming(  # type: ignore[override]
@@ -104,13 +109,14 @@ class GMIProvider(CustomLLM):
         the supertype's type is wrong here.
         """
         caller_loop.install()  # back after a proxy config replaced litellm.callbacks
+        unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
         opening = self._open_async_stream(model, messages, args, kwargs, secrets)
         loop = caller_loop.caller_loop()
         if loop is None:
-            return self._async_chunks(model, secrets, opening)
+            return self._async_chunks(model, secrets, opening, unknown_price)
         opened = caller_loop.run_on_caller_loop(loop, opening)
-        chunks = self._async_chunks(model, secrets, _already(opened))
+        chunks = self._async_chunks(model, secrets, _already(opened), unknown_price)
         # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
         weakref.finalize(chunks, caller_loop.close_on_loop, loop, opened[1].close)
         return chunks
@@ -141,12 +147,16 @@ class GMIProvider(CustomLLM):
         return stream, client
 
     async def _async_chunks(
-        self, model: str, secrets: tuple[str, ...], opening: Awaitable[tuple[Any, ClosingAsyncClient]]
+        self,
+        model: str,
+        secrets: tuple[str, ...],
+        opening: Awaitable[tuple[Any, ClosingAsyncClient]],
+        unknown_price: bool,
     ) -> AsyncIterator[Any]:
         stream, client = await opening
         try:
-            chunks = _amapped_iter(model, secrets, _raw_chunks(stream))
-            async for item in ashape(chunks, shaper_for_litellm()):
+            shaped = ashape(_amapped_iter(model, secrets, _raw_chunks(stream)), shaper_for_litellm())
+            async for item in unpriced.amark_each(shaped) if unknown_price else shaped:
                 yield item
         finally:
             await client.close()

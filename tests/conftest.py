@@ -30,6 +30,10 @@ from typing import Any
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # token_counter on Llama ids would try the Hugging Face hub
+# The shipped catalog only: a developer's own overlay (from `litellm-gmi models --write`) must not change
+# what tests see, and no test process refreshes from GMI at import. Tests that need an overlay set their own.
+os.environ["LITELLM_GMI_CATALOG"] = str(Path(__file__).parent / "no-such-dir" / "catalog_overlay.json")
+os.environ.pop("LITELLM_GMI_REFRESH_ON_START", None)
 
 import pytest
 import yaml

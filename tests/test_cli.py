@@ -38,8 +38,10 @@ CHEAP_CALLS = [
     (["media", "submit", "--help"], 0),
     (["emulator", "--help"], 0),
     (["demo", "--help"], 0),
+    (["proxy-config", "--help"], 0),
     (["frobnicate"], 2),
     (["models", "--bogus"], 2),
+    (["proxy-config", "--mode", "bogus"], 2),
     (["media", "status"], 2),
 ]
 

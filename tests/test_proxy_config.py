@@ -1,14 +1,18 @@
-"""``proxy_config.example.yaml``, unedited, in a real ``litellm --config`` proxy talking to the emulator.
+"""``proxy_config.example.yaml`` in a real ``litellm --config`` proxy talking to the emulator.
 
-On LiteLLM releases whose proxy cannot import an installed handler (1.81.1), the example's documented
-one-line shim variant runs instead. One proxy subprocess serves the whole module. It binds 127.0.0.1 on
-a free port and reaches GMI only through ``GMI_API_BASE`` (the emulator), which is how the example file
-is meant to be aimed elsewhere. These tests talk to live local processes, so they use no cassettes.
+The example runs as its header tells users to: unedited except for the ``include:`` of the model list
+that ``litellm-gmi proxy-config`` generates. On LiteLLM releases whose proxy cannot import an installed
+handler (1.81.1), the example's documented one-line shim variant runs instead. One proxy subprocess
+serves the whole module. It binds 127.0.0.1 on a free port and reaches GMI only through
+``GMI_API_BASE`` (the emulator), which is how the example file is meant to be aimed elsewhere. These
+tests talk to live local processes, so they use no cassettes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import os
 import signal
@@ -26,6 +30,7 @@ import httpx
 import pytest
 
 from gmi_emulator import Fault, GMIEmulator
+from litellm_gmi.cli import main as litellm_gmi_cli
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.native_routes import native_routes_available
 
@@ -50,8 +55,19 @@ DEEPSEEK = "deepseek-ai/DeepSeek-V3.2"
 SMALL_CONTEXT_MODEL = "zai-org/GLM-4.7-FP8"
 SMALL_CONTEXT_LIMIT = 256
 """The `glm-4.7` entry's model, to which conftest's emulator gives a 256-token context."""
+LARGER_CONTEXT_MODEL = "zai-org/GLM-5.2-FP8"
+"""The `glm-5.2` entry's model, glm-4.7's context-window fallback (1,048,576 tokens in the catalog)."""
 CLAUDE = "anthropic/claude-sonnet-4.5"
-CONFIGURED_NAMES = {"deepseek-v3", "claude-sonnet", "glm-4.7", "kimi-k2-thinking", "minimax-m2.7", "gpt-5.2"}
+CONFIGURED_NAMES = {
+    "deepseek-v3",
+    "claude-sonnet",
+    "glm-4.7",
+    "glm-5.2",
+    "kimi-k2-thinking",
+    "minimax-m2.7",
+    "gpt-5.2",
+}
+GENERATED = "gmi_models.yaml"
 HELLO = [{"role": "user", "content": "Say hello to the proxy."}]
 
 
@@ -60,6 +76,7 @@ class Proxy:
     base_url: str
     log_path: Path
     start_seconds: float
+    generated_names: list[str]
 
 
 # ------------------------------------------------------------------------------------------ the proxy ---
@@ -126,8 +143,19 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(timeout=15)
 
 
+def _generate_model_list(workdir: Path) -> list[str]:
+    """Run ``litellm-gmi proxy-config > gmi_models.yaml`` in ``workdir``; the model names it wrote."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert litellm_gmi_cli(["proxy-config"]) == 0
+    (workdir / GENERATED).write_text(out.getvalue())
+    return [
+        line.split(": ", 1)[1].strip('"') for line in out.getvalue().splitlines() if "- model_name: " in line
+    ]
+
+
 def _config_for_this_litellm(workdir: Path) -> Path:
-    """The example itself, or on LiteLLM releases that cannot import it, its documented shim variant.
+    """The example plus the include its header documents, and on old LiteLLM its shim variant.
 
     Older proxies (1.81.1 among them) load ``custom_handler`` only from a ``.py`` file beside the config,
     never from an installed package. The example's comment tells those users to add a one-line
@@ -135,17 +163,17 @@ def _config_for_this_litellm(workdir: Path) -> Path:
     """
     from litellm.proxy.types_utils.utils import get_instance_fn
 
+    text = CONFIG.read_text()
+    assert f"#   include:\n#     - {GENERATED}" in text  # what the header tells users to add
+    text += f"\ninclude:\n  - {GENERATED}\n"
     try:
         get_instance_fn(HANDLER, config_file_path=str(CONFIG))
     except ImportError:
-        pass
-    else:
-        return CONFIG
-    text = CONFIG.read_text()
-    assert f"custom_handler: {HANDLER}" in text
-    (workdir / "gmi_handler.py").write_text("from litellm_gmi import gmi_provider\n")
+        assert f"custom_handler: {HANDLER}" in text
+        (workdir / "gmi_handler.py").write_text("from litellm_gmi import gmi_provider\n")
+        text = text.replace(f"custom_handler: {HANDLER}", f"custom_handler: {SHIM_HANDLER}")
     variant = workdir / CONFIG.name
-    variant.write_text(text.replace(f"custom_handler: {HANDLER}", f"custom_handler: {SHIM_HANDLER}"))
+    variant.write_text(text)
     return variant
 
 
@@ -159,6 +187,7 @@ def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactor
 def running_proxy(workdir: Path, env: dict[str, str]) -> Iterator[Proxy]:
     """The example config served by a ``litellm`` process in ``workdir`` with ``env``, until exit."""
     log_path = workdir / "proxy.log"
+    generated = _generate_model_list(workdir)
     config = _config_for_this_litellm(workdir)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -175,7 +204,7 @@ def running_proxy(workdir: Path, env: dict[str, str]) -> Iterator[Proxy]:
         )
         try:
             _wait_ready(proc, base_url, log_path)
-            yield Proxy(base_url, log_path, time.monotonic() - started)
+            yield Proxy(base_url, log_path, time.monotonic() - started, generated)
         finally:
             _stop(proc)
 
@@ -242,6 +271,22 @@ def test_models_lists_configured_names(client: Any) -> None:
     assert with_wildcards >= {*CONFIGURED_NAMES, "gmi/*"}
 
 
+def test_models_lists_every_generated_gmi_model(client: Any, proxy: Proxy) -> None:
+    ids = {model.id for model in client.models.list()}
+
+    assert len(proxy.generated_names) > 100
+    assert set(proxy.generated_names) <= ids
+    assert {"gmi/MiniMaxAI/MiniMax-M3", "gmi/BAAI/bge-m3", "gmi/seedream-5.0-lite"} <= ids
+
+
+def test_generated_entry_answers_and_is_priced(client: Any, gmi_emulator: GMIEmulator) -> None:
+    raw = client.chat.completions.with_raw_response.create(model=f"gmi/{CLAUDE}", messages=HELLO)
+
+    assert raw.parse().choices[0].message.content
+    assert float(raw.headers["x-litellm-response-cost"]) > 0
+    _assert_through_litellm_gmi(_chat_requests(gmi_emulator)[-1])
+
+
 def test_response_cost_header_from_catalog(client: Any) -> None:
     raw = client.chat.completions.with_raw_response.create(model="deepseek-v3", messages=HELLO)
     usage = raw.parse().usage
@@ -284,7 +329,10 @@ def test_context_overflow_answered_by_context_window_fallback(client: Any, gmi_e
     response = client.chat.completions.create(model="glm-4.7", messages=long_prompt)
 
     assert response.choices[0].message.content
-    assert [r.json["model"] for r in _chat_requests(gmi_emulator)] == [SMALL_CONTEXT_MODEL, DEEPSEEK]
+    assert [r.json["model"] for r in _chat_requests(gmi_emulator)] == [
+        SMALL_CONTEXT_MODEL,
+        LARGER_CONTEXT_MODEL,
+    ]
 
 
 def test_failing_deployment_answered_by_fallback(client: Any, gmi_emulator: GMIEmulator) -> None:
