@@ -24,6 +24,12 @@ import litellm_gmi
 t2 = time.perf_counter()
 print(t1 - t0, t2 - t1)
 """
+_ALONE_PROBE = """
+import sys, time
+t0 = time.perf_counter()
+import litellm_gmi
+print(time.perf_counter() - t0, "litellm" in sys.modules)
+"""
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,8 @@ def _probe(env: dict[str, str]) -> tuple[float, float]:
 
 
 def import_cost(runs: int) -> dict[str, Spread]:
-    """Seconds of ``import litellm``; seconds ``import litellm_gmi`` adds, registering and not."""
+    """Seconds of ``import litellm``; seconds ``import litellm_gmi`` adds, registering and not; and
+    seconds of ``import litellm_gmi`` alone, before LiteLLM is loaded (it then registers when it is)."""
     registering, bare = _env(), _env(LITELLM_GMI_AUTO_REGISTER="0")
     _probe(registering)
     out: dict[str, list[float]] = {"litellm": [], "ours": [], "ours_noreg": []}
@@ -65,7 +72,18 @@ def import_cost(runs: int) -> dict[str, Spread]:
                 out["ours"].append(ours_s)
             else:
                 out["ours_noreg"].append(ours_s)
+    out["alone"] = [_alone(registering) for _ in range(runs)]
     return {name: Spread(values) for name, values in out.items()}
+
+
+def _alone(env: dict[str, str]) -> float:
+    """Seconds of ``import litellm_gmi`` in an interpreter that has not loaded LiteLLM (it must not)."""
+    out = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", _ALONE_PROBE], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    if out[1] != "False":
+        raise RuntimeError("`import litellm_gmi` loaded LiteLLM")
+    return float(out[0])
 
 
 def help_command() -> list[str]:

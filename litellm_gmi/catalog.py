@@ -1,9 +1,11 @@
-"""The model catalog this package ships, and its registration into LiteLLM's cost map.
+"""The model catalog this package ships, the user's overlay on it, and their registration into LiteLLM.
 
-The catalog is data the package owns (``model_catalog.json``): GMI ids with context, prices and
-capability flags, each figure with its source. LiteLLM answers cost, context and capability lookups
-from ``litellm.model_cost``, so :func:`register_catalog` merges our rows there; they override LiteLLM's
-own ``gmi/`` rows because ours are newer and cover ~7x more models. The JSON is parsed once, on first use.
+The catalog is data the package owns (``model_catalog.json``): GMI ids with context, prices, price
+tiers and capability flags, each figure with its source. A user's overlay (written by
+:func:`litellm_gmi.refresh_models` from GMI's live ``/v1/models``, see :mod:`litellm_gmi.overlay`) is
+applied on top, so its figures win. LiteLLM answers cost, context and capability lookups from
+``litellm.model_cost``, so :func:`register_catalog` merges our rows there; they override LiteLLM's own
+``gmi/`` rows because ours are newer and cover ~10x more models. The JSON is parsed once, on first use.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from litellm_gmi.constants import PROVIDER
 from litellm_gmi.cost_map import write_rows
 
 CATALOG_FILENAME = "model_catalog.json"
-Mode = Literal["chat", "image", "video", "audio"]
+Mode = Literal["chat", "embedding", "image", "video", "audio"]
 
 FLAGS = (
     "supports_function_calling",
@@ -33,9 +35,23 @@ FLAGS = (
 )
 """Capability flags, named as in LiteLLM's cost map so they copy across unchanged."""
 
-_COST_FIELDS = ("input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost")
+_COST_FIELDS = (
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+)
+_TIER_KEY = "_above_"
+"""LiteLLM's price-tier keys, e.g. ``input_cost_per_token_above_512k_tokens``, copied as they are.
+
+LiteLLM's cost calculator (``litellm_core_utils/llm_cost_calc/utils.py``, ``_get_token_base_cost``)
+reads any ``{input,output}_cost_per_token_above_<N>[k]_tokens`` and
+``cache_read_input_token_cost_above_<N>[k]_tokens`` key of a model's info on 1.106.2; 1.81.1's
+``get_model_info`` keeps only the 128k and 200k keys, so there other tiers are priced at the base rate
+(tests/test_catalog.py pins both)."""
 _LITELLM_MODES: Mapping[str, str] = {
     "chat": "chat",
+    "embedding": "embedding",
     "image": "image_generation",
     "video": "video_generation",
     "audio": "audio_speech",
@@ -43,8 +59,11 @@ _LITELLM_MODES: Mapping[str, str] = {
 
 
 class _OptionalFields(TypedDict, total=False):
+    cache_creation_input_token_cost: float | None
     output_cost_per_request: float | None
     output_cost_per_second: float | None
+    supported_endpoints: list[str]
+    supported_endpoints_source: str
     notes: str
 
 
@@ -61,7 +80,7 @@ class CatalogEntry(_OptionalFields):
     supports_function_calling: bool
     supports_vision: bool
     supports_reasoning: bool
-    supports_response_schema: bool
+    supports_response_schema: bool | None
     supports_tool_choice: bool
     deprecated: bool
     replacement: str | None
@@ -91,9 +110,41 @@ def read_document(path: Path | None = None) -> dict[str, Any]:
 
 @cache
 def load_catalog() -> Mapping[str, CatalogEntry]:
-    """Catalog entries keyed by GMI id (no ``gmi/`` prefix); parsed once, read-only."""
-    models = cast("list[CatalogEntry]", read_document()["models"])
+    """Catalog entries keyed by GMI id (no ``gmi/`` prefix), the user's overlay applied; parsed once."""
+    return _by_id(effective_document())
+
+
+@cache
+def shipped_catalog() -> Mapping[str, CatalogEntry]:
+    """The shipped entries alone, without the overlay."""
+    return _by_id(read_document())
+
+
+def effective_document(overlay_file: Path | None = None) -> dict[str, Any]:
+    """The shipped catalog document with the overlay (default: the user's) merged in; uncached."""
+    from litellm_gmi.model_refresh import merge_catalog
+    from litellm_gmi.overlay import read_overlay
+
+    document = read_document()
+    overlay = read_overlay(overlay_file)
+    if overlay is None:
+        return document
+    return merge_catalog(document, overlay.models, today=overlay.fetched)
+
+
+def _by_id(document: Mapping[str, Any]) -> Mapping[str, CatalogEntry]:
+    models = cast("list[CatalogEntry]", document["models"])
     return MappingProxyType({entry["id"]: entry for entry in models})
+
+
+def supported_endpoints(model_id: str) -> tuple[str, ...]:
+    """GMI endpoints that serve ``model_id`` natively, per the catalog; empty when it says nothing.
+
+    Used to route ``/v1/messages`` and ``/v1/responses`` calls (:mod:`litellm_gmi.native_routes`); the
+    catalog records the source of each list.
+    """
+    entry = load_catalog().get(model_id.removeprefix(f"{PROVIDER}/"))
+    return tuple(entry.get("supported_endpoints", ())) if entry is not None else ()
 
 
 def litellm_row(entry: CatalogEntry) -> dict[str, Any]:
@@ -108,7 +159,8 @@ def litellm_row(entry: CatalogEntry) -> dict[str, Any]:
         "max_output_tokens": entry["max_output_tokens"],
         "max_tokens": entry["max_output_tokens"],
     }
-    figures.update({name: entry[name] for name in _COST_FIELDS})  # type: ignore[literal-required]
+    figures.update({name: entry.get(name) for name in _COST_FIELDS})
+    figures.update({name: value for name, value in entry.items() if _TIER_KEY in name})
     per_request = entry.get("output_cost_per_request")
     per_second = entry.get("output_cost_per_second")
     if entry["mode"] == "image":
@@ -119,7 +171,10 @@ def litellm_row(entry: CatalogEntry) -> dict[str, Any]:
     if per_request is not None:
         figures["output_cost_per_request"] = per_request
     row.update({name: value for name, value in figures.items() if value is not None})
-    row.update({flag: entry[flag] for flag in FLAGS})  # type: ignore[literal-required]
+    flags = {flag: entry.get(flag) for flag in FLAGS}
+    row.update({flag: value for flag, value in flags.items() if value is not None})
+    if entry.get("supported_endpoints"):
+        row["supported_endpoints"] = list(entry["supported_endpoints"])
     if entry["mode"] == "chat":
         row["supports_system_messages"] = True
     if entry["deprecated"]:
@@ -153,3 +208,11 @@ def register_catalog() -> None:
     mapping = litellm_cost_map()
     write_rows(mapping)
     _registered = mapping
+
+
+def reload_catalog() -> None:
+    """Read the catalog and overlay again and re-register them, e.g. after a refresh wrote a new overlay."""
+    global _registered  # noqa: PLW0603
+    load_catalog.cache_clear()
+    _registered = None
+    register_catalog()

@@ -31,3 +31,8 @@ API_KEY_ENVS: Final = (
 MAX_STOP_SEQUENCES: Final = 4
 TOP_K_RANGE: Final = (1, 128)
 CONTEXT_BEHAVIORS: Final = ("truncate", "error")
+
+DEFAULT_POLL_INTERVAL: Final = 2.0
+"""Seconds between request-queue status polls at first (the client backs off from there)."""
+DEFAULT_WAIT_TIMEOUT: Final = 600.0
+"""Seconds a request-queue wait lasts before :class:`litellm_gmi.media.QueueTimeoutError`."""

@@ -1,7 +1,7 @@
 """Writing catalog rows into LiteLLM's cost map in one pass, instead of through ``litellm.register_model``.
 
 ``register_model`` runs a full ``get_model_info`` for every row before merging it (to copy LiteLLM's
-derived defaults into the stored entry), which made ``import litellm_gmi`` spend ~24 ms on 114 rows. The
+derived defaults into the stored entry), which made ``import litellm_gmi`` spend ~24 ms on 114 rows (more as the catalog grows). The
 lookups LiteLLM answers from the cost map (``get_model_info``, ``completion_cost``, ``cost_per_token``,
 the ``supports_*`` helpers) derive those defaults again on every call, so the merged copy buys nothing.
 :func:`write_rows` keeps exactly the parts of ``register_model`` (1.81.1, 1.106.2, 1.109.1) that a lookup
@@ -10,7 +10,7 @@ or a later cost-map reload depends on:
 1. the row is merged into ``litellm.model_cost[key]`` with ``dict.update``, so a figure the row leaves
    out keeps LiteLLM's own value (public attribute); an unknown output limit is stored as ``None``, as
    the merge did, because ``litellm.get_max_tokens`` reads the raw ``max_output_tokens`` and raises
-   without it (the only lookup that told the two apart, over all 114 rows on 1.81.1 and 1.106.2);
+   without it (the only lookup that told the two apart, over every catalog row on 1.81.1 and 1.106.2);
 2. LiteLLM's case-insensitive key index and its model-info caches are dropped once for the batch, with
    PRIVATE ``litellm.utils._invalidate_model_cost_lowercase_map`` (all supported releases);
 3. where LiteLLM replays registrations after adopting a freshly downloaded cost map (1.106.2 on,

@@ -3,6 +3,11 @@
 The order is always: explicit argument, then environment, then the documented default. A missing key is
 an :class:`litellm.AuthenticationError` raised before any network call, naming the variables tried and
 never the value of anything.
+
+Key variables are read through LiteLLM's ``get_secret_str`` (``litellm.secret_managers.main``), as
+LiteLLM's own providers read theirs, so a secret manager configured in LiteLLM (``key_management_system``
+on the proxy, or ``litellm.secret_manager_client``) is consulted before ``os.environ``.
+tests/test_credentials.py pins it with a ``CustomSecretManager``.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-import litellm
+from litellm.exceptions import AuthenticationError
+from litellm.secret_managers.main import get_secret_str
 
 from litellm_gmi._version import __version__
 from litellm_gmi.compat import LITELLM_VERSION
@@ -27,14 +33,18 @@ from litellm_gmi.constants import (
 
 
 def resolve_api_key(api_key: str | None = None, *, model: str = "") -> str:
-    """Return the key from the argument or the first set variable of :data:`API_KEY_ENVS`."""
+    """Return the key from the argument or the first set variable of :data:`API_KEY_ENVS`.
+
+    Each name goes through LiteLLM's ``get_secret_str``: its secret manager if one is configured for
+    reading, otherwise (or when the manager fails) the environment.
+    """
     if api_key:
         return api_key
     for name in API_KEY_ENVS:
-        value = os.environ.get(name)
+        value = get_secret_str(name)
         if value:
             return value
-    raise litellm.AuthenticationError(
+    raise AuthenticationError(
         message=(
             "GMI API key not found: pass api_key=... or set one of "
             + ", ".join(API_KEY_ENVS)
@@ -67,7 +77,12 @@ def user_agent() -> str:
 
 def auth_headers(api_key: str, org_id: str | None) -> dict[str, str]:
     """The headers every GMI request carries: bearer auth, organisation and our User-Agent."""
-    headers = {"Authorization": f"Bearer {api_key}", "User-Agent": user_agent()}
+    return {"Authorization": f"Bearer {api_key}", **identity_headers(org_id)}
+
+
+def identity_headers(org_id: str | None) -> dict[str, str]:
+    """Our User-Agent and the organisation, for requests whose auth header LiteLLM itself writes."""
+    headers = {"User-Agent": user_agent()}
     if org_id:
         headers[ORG_ID_HEADER] = org_id
     return headers

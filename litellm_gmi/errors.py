@@ -11,11 +11,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import httpx
 import litellm
+from litellm.exceptions import (
+    APIConnectionError,
+    AuthenticationError,
+    BadRequestError,
+    ContextWindowExceededError,
+    InternalServerError,
+    NotFoundError,
+    RateLimitError,
+    ServiceUnavailableError,
+    Timeout,
+    UnprocessableEntityError,
+)
 from litellm.llms.base_llm.chat.transformation import BaseLLMException
 
 from litellm_gmi.constants import PROVIDER
@@ -27,9 +39,22 @@ _CONTEXT_WORDING = re.compile(
 )
 _NO_TARGET = "No matching target server found"
 
+MAX_MESSAGE_CHARS = 4096
+"""Longest reason an exception carries. An upstream can answer a 50 MB error body; as the message it
+cost minutes in LiteLLM's redaction regexes and stalled a proxy's other requests (issue 14)."""
+PARSE_PREFIX_CHARS = 65536
+"""How much of an error body is parsed for GMI's reason; a longer body is scanned, not JSON-decoded."""
+MASK = "****"
+_BEARER = re.compile(r"(Bearer\s+)[^\s\"',;]+", re.IGNORECASE)
+_REASON_FIELD = re.compile(r'"(details|message|error|detail)"\s*:\s*("(?:[^"\\]|\\.)*")')
 
-class GMIError(BaseLLMException):  # type: ignore[misc]
+
+class GMIError(BaseLLMException):
     """Raised by the chat config; LiteLLM's HTTP handler hands it to :func:`to_litellm_exception`."""
+
+
+class StreamCutError(GMIError):
+    """A stream stopped before GMI said it was complete; reported as ``APIConnectionError``."""
 
 
 def extract_message(body: str | bytes | None) -> str:
@@ -40,13 +65,47 @@ def extract_message(body: str | bytes | None) -> str:
     """
     if body is None:
         return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    raw = body[: PARSE_PREFIX_CHARS + 1]  # a huge body is never decoded or parsed whole
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
     text = text.strip()
+    if len(text) > PARSE_PREFIX_CHARS:
+        return _scan_prefix(text[:PARSE_PREFIX_CHARS]) or text[:PARSE_PREFIX_CHARS]
     try:
         data = json.loads(text)
     except ValueError:
         return text
     return _message_from(data) or text
+
+
+def _scan_prefix(prefix: str) -> str:
+    """GMI's reason from the start of a body too long to parse: the first complete reason field."""
+    found: dict[str, str] = {}
+    for match in _REASON_FIELD.finditer(prefix):
+        try:
+            found.setdefault(match.group(1), json.loads(match.group(2)))
+        except ValueError:
+            continue
+    for name in ("details", "message", "error", "detail"):
+        if found.get(name):
+            return _details_message(found[name]) if name == "details" else found[name]
+    return ""
+
+
+def cap_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was dropped."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... [{len(text) - limit} more characters]"
+
+
+def mask_secrets(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` with the call's key and organisation, and any bearer token, replaced by ``****``.
+
+    An upstream (or a proxy in front of it) may echo the request's credentials in an error body.
+    """
+    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return _BEARER.sub(rf"\g<1>{MASK}", text)
 
 
 def _message_from(data: Any) -> str:
@@ -91,11 +150,13 @@ def to_litellm_exception(
     model: str,
     headers: Mapping[str, str] | httpx.Headers | None = None,
     request: httpx.Request | None = None,
+    secrets: Iterable[str | None] = (),
 ) -> Exception:
     """Map a GMI status and reason to the LiteLLM exception a Router or caller expects.
 
     The synthetic ``httpx.Response`` carries the original headers so LiteLLM's retry logic can honour
-    ``Retry-After`` on 429 and 503.
+    ``Retry-After`` on 429 and 503. The reason is capped (:data:`MAX_MESSAGE_CHARS`) and ``secrets``
+    (the call's key and organisation) are masked in it.
     """
     # Method and URL only: the request LiteLLM hands us still carries ``Authorization`` (and the
     # organisation), and whatever is attached here is reachable as ``exc.response.request.headers``.
@@ -104,9 +165,11 @@ def to_litellm_exception(
         if request is not None
         else httpx.Request("POST", "https://api.gmi-serving.com/v1/chat/completions")
     )
-    text = message or f"GMI returned HTTP {status_code}"
+    text = (
+        cap_message(mask_secrets(message[:PARSE_PREFIX_CHARS], secrets)) or f"GMI returned HTTP {status_code}"
+    )
     if status_code == 408:
-        timeout: Exception = litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)
+        timeout: Exception = Timeout(message=text, model=model, llm_provider=PROVIDER)
         return timeout
     if status_code == 404 and (_NO_TARGET in text or not text.strip()):
         text = f"GMI has no deployment for model {model!r}: {text}"
@@ -114,38 +177,90 @@ def to_litellm_exception(
     error: Exception = _exception_class(status_code, text)(
         message=text, model=model, llm_provider=PROVIDER, response=response
     )
+    if status_code == 402:  # 1.81.1 has no PaymentRequiredError; its BadRequestError says 400
+        error.status_code = 402  # type: ignore[attr-defined]
     return error
 
 
 def _exception_class(status_code: int, text: str) -> Any:
     """The LiteLLM exception class for a GMI status (and, for 400s, its wording)."""
     if status_code in (401, 403):
-        return litellm.AuthenticationError
+        return AuthenticationError
     if status_code == 404:
-        return litellm.NotFoundError
+        return NotFoundError
     if status_code == 429:
-        return litellm.RateLimitError
+        return RateLimitError
     if status_code == 402:
-        return getattr(litellm, "PaymentRequiredError", litellm.BadRequestError)  # added after 1.81.1
+        return getattr(litellm, "PaymentRequiredError", BadRequestError)  # added after 1.81.1
     if status_code in (400, 413, 422) and is_context_overflow(text):
-        return litellm.ContextWindowExceededError
+        return ContextWindowExceededError
     if status_code == 422:
-        return litellm.UnprocessableEntityError
+        return UnprocessableEntityError
     if 400 <= status_code < 500:
-        return litellm.BadRequestError
+        return BadRequestError
     if status_code in (502, 503, 504):
-        return litellm.ServiceUnavailableError
-    return litellm.InternalServerError
+        return ServiceUnavailableError
+    return InternalServerError
 
 
-def from_base_exception(exc: BaseLLMException, *, model: str) -> Exception:
-    """Translate LiteLLM's status-coded provider exception (raised inside its HTTP handler)."""
-    headers = exc.headers if exc.headers is not None else None
+def from_base_exception(
+    exc: BaseLLMException, *, model: str, secrets: Iterable[str | None] = ()
+) -> Exception:
+    """Translate LiteLLM's status-coded provider exception (raised inside its HTTP handler).
+
+    ``BaseLLMHTTPHandler._handle_error`` gives a connection that failed (reset, refused, cut) the
+    same made-up status 500 as GMI's own 500; the transport error it was raised from tells them apart,
+    and it becomes :class:`litellm.APIConnectionError` (retryable, and not GMI's fault to report).
+    """
+    _mask_in_place(exc, secrets)  # it stays chained as __cause__, and tracebacks print it
     request = getattr(exc, "request", None)
+    if isinstance(exc, StreamCutError):
+        return connection_error(exc.message, model=model, secrets=secrets)
+    transport = transport_error(exc)
+    # LiteLLM raised ``exc`` while handling httpx's error, whose request carries Authorization and
+    # whose response holds the whole error body: it is not kept reachable from what the caller gets.
+    exc.__context__ = None
+    exc.__suppress_context__ = True
+    if transport is not None:
+        reason = f"GMI connection failed ({type(transport).__name__}): {str(transport)[:300] or 'no detail'}"
+        return connection_error(reason, model=model, secrets=secrets)
     return to_litellm_exception(
         exc.status_code,
         extract_message(exc.message),
         model=model,
-        headers=headers,
+        headers=exc.headers if exc.headers is not None else None,
         request=request if isinstance(request, httpx.Request) else None,
+        secrets=secrets,
     )
+
+
+def _mask_in_place(exc: BaseLLMException, secrets: Iterable[str | None]) -> None:
+    message = exc.message if isinstance(exc.message, str) else str(exc.message)
+    masked = mask_secrets(message[:PARSE_PREFIX_CHARS], secrets)
+    if masked != message:
+        exc.message = masked
+        exc.args = (masked,)
+
+
+def transport_error(exc: BaseException) -> httpx.TransportError | None:
+    """The httpx transport failure (not a timeout) ``exc`` was raised from, if any."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, httpx.TransportError) and not isinstance(current, httpx.TimeoutException):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def connection_error(reason: str, *, model: str, secrets: Iterable[str | None] = ()) -> Exception:
+    """A connection to GMI that failed or was cut, as LiteLLM's retryable ``APIConnectionError``."""
+    text = cap_message(mask_secrets(reason[:PARSE_PREFIX_CHARS], secrets))
+    exc: Exception = APIConnectionError(
+        message=text,
+        llm_provider=PROVIDER,
+        model=model,
+        request=httpx.Request("POST", "https://api.gmi-serving.com/v1/chat/completions"),
+    )
+    return exc

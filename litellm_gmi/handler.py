@@ -8,7 +8,9 @@ shared/reference/litellm_extension_points.md §3a, and GMI errors mapped to Lite
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+import functools
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import litellm
@@ -18,11 +20,12 @@ from litellm.llms.custom_llm import CustomLLM
 from litellm.types.utils import ImageResponse, ModelResponse
 from typing_extensions import override
 
-from litellm_gmi.chat.params import prepare_params
+from litellm_gmi import caller_loop, unpriced
+from litellm_gmi.chat.params import prepare_params, schema_turn
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
 from litellm_gmi.constants import ORG_ID_HEADER
-from litellm_gmi.credentials import resolve_api_key
+from litellm_gmi.credentials import resolve_api_key, resolve_org_id
 from litellm_gmi.errors import from_base_exception
 from litellm_gmi.http_clients import (
     ClosingAsyncClient,
@@ -42,51 +45,118 @@ ORG_ID_KWARG = "org_id"
 argument before a custom provider sees it."""
 
 
-class GMIProvider(CustomLLM):  # type: ignore[misc]
-    """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config."""
+class GMIProvider(CustomLLM):
+    """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config.
+
+    LiteLLM passes everything after ``model`` and ``messages`` by keyword (``main.completion``), so the
+    methods take ``*args, **kwargs`` as LiteLLM's own CustomLLM example does; positional extras fail.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.config = GMIChatConfig()
         self._http = BaseLLMHTTPHandler()
 
+    # Each entry point asks unpriced.check() first: a model without a known price still completes, warns
+    # once per process and has its response marked (litellm_gmi.unpriced), instead of a silent $0.
     @override
-    def completion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
-        return _mapped(model, lambda: self._call(model, messages, is_async=False, stream=False, **kwargs))
+    def completion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
+        unknown_price = unpriced.check(model)
+        secrets = _secrets(kwargs)
+        call = functools.partial(self._call, model, messages, *args, is_async=False, stream=False, **kwargs)
+        response: ModelResponse = _mapped(model, secrets, call)
+        return unpriced.mark(response) if unknown_price else response
 
     @override
-    async def acompletion(self, model: str, messages: list[Any], **kwargs: Any) -> ModelResponse:
+    async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
+        unknown_price = unpriced.check(model)
+        secrets = _secrets(kwargs)
         try:
-            response: ModelResponse = await self._call(model, messages, is_async=True, stream=False, **kwargs)
+            response: ModelResponse = await self._call(
+                model, messages, *args, is_async=True, stream=False, **kwargs
+            )
         except BaseLLMException as exc:
-            raise from_base_exception(exc, model=model) from exc
-        return response
+            raise from_base_exception(exc, model=model, secrets=secrets) from exc
+        return unpriced.mark(response) if unknown_price else response
 
     @override
-    def streaming(self, model: str, messages: list[Any], **kwargs: Any) -> Iterator[Any]:
+    def streaming(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
+        unknown_price = unpriced.check(model)
+        secrets = _secrets(kwargs)
         client = ClosingSyncClient(pooled_sync_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
-            stream = self._call(model, messages, is_async=False, stream=True, client=client, **kwargs)
+            stream = self._call(model, messages, *args, is_async=False, stream=True, client=client, **kwargs)
         except BaseLLMException as exc:
             client.close()
-            raise from_base_exception(exc, model=model) from exc
+            raise from_base_exception(exc, model=model, secrets=secrets) from exc
         except BaseException:
             client.close()
             raise
-        return _closing(shape(_mapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()), client.close)
+        chunks = shape(_mapped_iter(model, secrets, _raw_chunks(stream)), shaper_for_litellm())
+        return _closing(unpriced.mark_each(chunks) if unknown_price else chunks, client.close)
 
     @override
-    async def astreaming(self, model: str, messages: list[Any], **kwargs: Any) -> AsyncIterator[Any]:
-        # LiteLLM iterates this directly, so it must be an async generator, not a coroutine.
+    def astreaming(  # type: ignore[override]
+        self, model: str, messages: list[Any], *args: Any, **kwargs: Any
+    ) -> AsyncIterator[Any]:
+        """Open the stream now when called from ``acompletion``'s worker thread, else at first iteration.
+
+        LiteLLM calls this without awaiting it (see :mod:`litellm_gmi.caller_loop`); opening the
+        request here, on the caller's loop, makes a 429 or 5xx before the first byte raise inside
+        ``acompletion`` as its typed class, where ``num_retries``, Router and proxy retries see it.
+        LiteLLM's ``CustomLLM`` declares a coroutine, but ``main.completion`` hands what this returns
+        straight to ``CustomStreamWrapper``, which iterates it without awaiting (1.81.1 to 1.109.1):
+        the supertype's type is wrong here.
+        """
+        caller_loop.install()  # back after a proxy config replaced litellm.callbacks
+        unknown_price = unpriced.check(model)
+        secrets = _secrets(kwargs)
+        opening = self._open_async_stream(model, messages, args, kwargs, secrets)
+        loop = caller_loop.caller_loop()
+        if loop is None:
+            return self._async_chunks(model, secrets, opening, unknown_price)
+        opened = caller_loop.run_on_caller_loop(loop, opening)
+        chunks = self._async_chunks(model, secrets, _already(opened), unknown_price)
+        # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
+        weakref.finalize(chunks, caller_loop.close_on_loop, loop, opened[1].close)
+        return chunks
+
+    async def _open_async_stream(
+        self,
+        model: str,
+        messages: list[Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        secrets: tuple[str, ...],
+    ) -> tuple[Any, ClosingAsyncClient]:
+        """Send the request and return LiteLLM's stream once GMI answered 200, with its open response.
+
+        Runs on the caller's loop: LiteLLM keys its pooled async clients by the running loop.
+        """
         client = ClosingAsyncClient(pooled_async_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
-            try:
-                stream = await self._call(
-                    model, messages, is_async=True, stream=True, client=client, **kwargs
-                )
-            except BaseLLMException as exc:
-                raise from_base_exception(exc, model=model) from exc
-            async for item in ashape(_amapped_iter(model, _raw_chunks(stream)), shaper_for_litellm()):
+            stream = await self._call(
+                model, messages, *args, is_async=True, stream=True, client=client, **kwargs
+            )
+        except BaseLLMException as exc:
+            await client.close()
+            raise from_base_exception(exc, model=model, secrets=secrets) from exc
+        except BaseException:
+            await client.close()
+            raise
+        return stream, client
+
+    async def _async_chunks(
+        self,
+        model: str,
+        secrets: tuple[str, ...],
+        opening: Awaitable[tuple[Any, ClosingAsyncClient]],
+        unknown_price: bool,
+    ) -> AsyncIterator[Any]:
+        stream, client = await opening
+        try:
+            shaped = ashape(_amapped_iter(model, secrets, _raw_chunks(stream)), shaper_for_litellm())
+            async for item in unpriced.amark_each(shaped) if unknown_price else shaped:
                 yield item
         finally:
             await client.close()
@@ -129,7 +199,10 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         )
         if stream:
             prepared["stream"] = True
-        _mask_org_header_in_logs(logging_obj)
+        extra_turn = schema_turn(optional_params.get("response_format"), prepared.get("response_format"))
+        if extra_turn is not None:
+            messages = [*messages, extra_turn]
+        mask_org_header_in_logs(logging_obj)
         return self._http.completion(
             model=model,
             messages=messages,
@@ -154,31 +227,35 @@ class GMIProvider(CustomLLM):  # type: ignore[misc]
         )
 
     @override
-    def image_generation(self, model: str, prompt: str, **kwargs: Any) -> ImageResponse:
+    def image_generation(self, model: str, prompt: str, *args: Any, **kwargs: Any) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return images.image_generation(model, prompt, **kwargs)
+        return images.image_generation(model, prompt, *args, **kwargs)
 
     @override
-    async def aimage_generation(self, model: str, prompt: str, **kwargs: Any) -> ImageResponse:
+    async def aimage_generation(self, model: str, prompt: str, *args: Any, **kwargs: Any) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return await images.aimage_generation(model, prompt, **kwargs)
+        return await images.aimage_generation(model, prompt, *args, **kwargs)
 
     @override
-    def image_edit(self, model: str, image: Any, prompt: str | None, **kwargs: Any) -> ImageResponse:
+    def image_edit(
+        self, model: str, image: Any, prompt: str | None, *args: Any, **kwargs: Any
+    ) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return images.image_edit(model, image, prompt, **kwargs)
+        return images.image_edit(model, image, prompt, *args, **kwargs)
 
     @override
-    async def aimage_edit(self, model: str, image: Any, prompt: str | None, **kwargs: Any) -> ImageResponse:
+    async def aimage_edit(
+        self, model: str, image: Any, prompt: str | None, *args: Any, **kwargs: Any
+    ) -> ImageResponse:
         from litellm_gmi.media import images
 
-        return await images.aimage_edit(model, image, prompt, **kwargs)
+        return await images.aimage_edit(model, image, prompt, *args, **kwargs)
 
 
-def _mask_org_header_in_logs(logging_obj: Any) -> None:
+def mask_org_header_in_logs(logging_obj: Any) -> None:
     """Keep the organisation id out of LiteLLM's debug log and callbacks' ``additional_args``.
 
     LiteLLM's ``pre_call`` prints the request as a curl line and masks only headers whose names contain
@@ -249,26 +326,41 @@ def _closing(chunks: Iterator[Any], close: Callable[[], None]) -> Iterator[Any]:
         close()
 
 
-def _mapped(model: str, call: Callable[[], Any]) -> Any:
+def _secrets(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    """The key and organisation this call sends, to be masked wherever an upstream echoes them."""
+    try:
+        key: str | None = resolve_api_key(kwargs.get("api_key"))
+    except Exception:
+        key = None
+    optional = kwargs.get("optional_params") or {}
+    org = resolve_org_id(optional.get(ORG_ID_KWARG) or _litellm_params(kwargs).get(ORG_ID_PARAM))
+    return tuple(s for s in (key, org) if s)
+
+
+async def _already(value: Any) -> Any:
+    return value
+
+
+def _mapped(model: str, secrets: tuple[str, ...], call: Callable[[], Any]) -> Any:
     try:
         return call()
     except BaseLLMException as exc:
-        raise from_base_exception(exc, model=model) from exc
+        raise from_base_exception(exc, model=model, secrets=secrets) from exc
 
 
-def _mapped_iter(model: str, stream: Any) -> Iterator[Any]:
+def _mapped_iter(model: str, secrets: tuple[str, ...], stream: Any) -> Iterator[Any]:
     try:
         yield from stream
     except BaseLLMException as exc:
-        raise from_base_exception(exc, model=model) from exc
+        raise from_base_exception(exc, model=model, secrets=secrets) from exc
 
 
-async def _amapped_iter(model: str, stream: Any) -> AsyncIterator[Any]:
+async def _amapped_iter(model: str, secrets: tuple[str, ...], stream: Any) -> AsyncIterator[Any]:
     try:
         async for chunk in stream:
             yield chunk
     except BaseLLMException as exc:
-        raise from_base_exception(exc, model=model) from exc
+        raise from_base_exception(exc, model=model, secrets=secrets) from exc
 
 
 gmi_provider = GMIProvider()

@@ -52,7 +52,7 @@ def pooled_async_client(client: Any, litellm_params: dict[str, Any]) -> AsyncHTT
     return pooled
 
 
-class ClosingSyncClient(HTTPHandler):  # type: ignore[misc]
+class ClosingSyncClient(HTTPHandler):
     """One streamed call's view of a pooled sync client that can close what it returned.
 
     It borrows the pooled client's connections and owns nothing, so it skips ``HTTPHandler.__init__``
@@ -78,11 +78,12 @@ class ClosingSyncClient(HTTPHandler):  # type: ignore[misc]
         while self._responses:
             self._responses.pop().close()
 
+    @override
     def __del__(self) -> None:
         return
 
 
-class ClosingAsyncClient(AsyncHTTPHandler):  # type: ignore[misc]
+class ClosingAsyncClient(AsyncHTTPHandler):
     """Async twin of :class:`ClosingSyncClient`."""
 
     def __init__(self, pooled: AsyncHTTPHandler) -> None:  # pylint: disable=super-init-not-called
@@ -104,5 +105,6 @@ class ClosingAsyncClient(AsyncHTTPHandler):  # type: ignore[misc]
         while self._responses:
             await self._responses.pop().aclose()
 
+    @override
     def __del__(self) -> None:
         return

@@ -1,16 +1,26 @@
 """Refreshing the catalog from GMI's live ``GET /v1/models``: tolerant parsing, diff and merge.
 
-Nobody has published the field names GMI uses for context, output limit and prices
-(gmi_api_facts.md §1.2), so every known spelling is accepted and nothing but ``id`` is required. The
-merge only touches figures the live list actually provides: flags, notes, deprecation and the sources
-of untouched figures are curated by hand and survive a refresh. Pure data in, data out; no network.
+GMI has not published the field names it uses for context, output limit and prices
+(gmi_api_facts.md §1.2). Clients that read the live list (pi-gmicloud-ai, quill-router) use
+``context_length``, ``max_output_length`` and a ``pricing`` object of USD per token (``prompt``,
+``completion``, ``input_cache_read`` or ``cache_read``, ``input_cache_write`` or ``cache_write``, as
+strings or numbers), so those come first, every other known spelling is accepted too, and nothing but
+``id`` is required. GMI lists a model on a promotion twice, once at a zero price (pi-gmicloud-ai): the
+priced row is kept, so a promotion never makes a cost look like $0. Bare-UUID ids are custom or internal
+deployments, not models to catalogue (pi-gmicloud-ai drops them too).
+
+The merge only touches figures the live list actually provides: flags, notes, deprecation and the
+sources of untouched figures are curated by hand and survive a refresh. Pure data in, data out; no
+network.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,12 +28,22 @@ from pathlib import Path
 from typing import Any
 
 LIVE_SOURCE = "GMI /v1/models"
-FIGURES = ("max_input_tokens", "max_output_tokens", "input_cost_per_token", "output_cost_per_token")
+FIGURES = (
+    "max_input_tokens",
+    "max_output_tokens",
+    "input_cost_per_token",
+    "output_cost_per_token",
+    "cache_read_input_token_cost",
+    "cache_creation_input_token_cost",
+)
 """The catalog fields a live listing can update, in catalog order."""
 
 _CONTEXT_KEYS = ("context_length", "max_model_len", "context_window", "max_context_length")
-_OUTPUT_KEYS = ("max_output_tokens", "max_tokens", "max_completion_tokens")
+_OUTPUT_KEYS = ("max_output_length", "max_output_tokens", "max_tokens", "max_completion_tokens")
 _PRICE_PAIRS = (("prompt", "completion"), ("input", "output"))
+_CACHE_READ_KEYS = ("input_cache_read", "cache_read")
+_CACHE_WRITE_KEYS = ("input_cache_write", "cache_write")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _PER_MILLION_THRESHOLD = 0.001
 """No model costs $1,000 per 1M tokens, so a price at or above this is per 1M, below it per token."""
 
@@ -37,10 +57,16 @@ class LiveModel:
     max_output_tokens: int | None = None
     input_cost_per_token: float | None = None
     output_cost_per_token: float | None = None
+    cache_read_input_token_cost: float | None = None
+    cache_creation_input_token_cost: float | None = None
 
     def figures(self) -> dict[str, int | float | None]:
         """The values keyed by catalog field name."""
         return {name: getattr(self, name) for name in FIGURES}
+
+    def priced(self) -> bool:
+        """True when the row names a non-zero input or output price (a promo duplicate names $0)."""
+        return bool(self.input_cost_per_token or self.output_cost_per_token)
 
 
 @dataclass(frozen=True)
@@ -68,12 +94,15 @@ class CatalogDiff:
 
 # ---------------------------------------------------------------------------------------- parsing ---
 def parse_models(payload: Any) -> list[LiveModel]:
-    """Entries of an OpenAI-style list (``{"data": [...]}`` or a bare list); id-less entries are skipped."""
+    """Entries of an OpenAI-style list (``{"data": [...]}`` or a bare list), one per id, in list order.
+
+    Id-less and bare-UUID entries are skipped; duplicate ids are merged by :func:`dedupe`.
+    """
     items = payload.get("data") if isinstance(payload, Mapping) else payload
     if not isinstance(items, list):
         return []
     parsed = (parse_entry(item) for item in items if isinstance(item, Mapping))
-    return [model for model in parsed if model is not None]
+    return dedupe(model for model in parsed if model is not None and not _UUID.match(model.id))
 
 
 def parse_entry(raw: Mapping[str, Any]) -> LiveModel | None:
@@ -82,13 +111,36 @@ def parse_entry(raw: Mapping[str, Any]) -> LiveModel | None:
     if not isinstance(model_id, str) or not model_id.strip():
         return None
     prompt, completion = _prices(raw)
+    pricing = raw.get("pricing")
+    cache_prices = pricing if isinstance(pricing, Mapping) else {}
     return LiveModel(
         id=model_id.strip(),
         max_input_tokens=_first_count(raw, _CONTEXT_KEYS),
         max_output_tokens=_first_count(raw, _OUTPUT_KEYS),
         input_cost_per_token=prompt,
         output_cost_per_token=completion,
+        cache_read_input_token_cost=_first_price(cache_prices, _CACHE_READ_KEYS),
+        cache_creation_input_token_cost=_first_price(cache_prices, _CACHE_WRITE_KEYS),
     )
+
+
+def dedupe(models: Iterable[LiveModel]) -> list[LiveModel]:
+    """One model per id: a priced row wins over a zero-price promo row, gaps filled from the others."""
+    rows: dict[str, list[LiveModel]] = {}
+    for model in models:
+        rows.setdefault(model.id, []).append(model)
+    return [_merge_rows(group) for group in rows.values()]
+
+
+def _merge_rows(rows: list[LiveModel]) -> LiveModel:
+    ranked = sorted(rows, key=lambda row: not row.priced())  # stable: list order among equals
+    chosen = ranked[0]
+    gaps = {
+        name: next((getattr(row, name) for row in ranked[1:] if getattr(row, name) is not None), None)
+        for name in FIGURES
+        if getattr(chosen, name) is None
+    }
+    return dataclasses.replace(chosen, **{name: value for name, value in gaps.items() if value is not None})
 
 
 def _first_count(raw: Mapping[str, Any], names: Iterable[str]) -> int | None:
@@ -106,6 +158,10 @@ def _prices(raw: Mapping[str, Any]) -> tuple[float | None, float | None]:
             if prompt_key in pricing or completion_key in pricing:
                 return _per_token(pricing.get(prompt_key)), _per_token(pricing.get(completion_key))
     return _per_token(raw.get("input_price")), _per_token(raw.get("output_price"))
+
+
+def _first_price(pricing: Mapping[str, Any], names: Iterable[str]) -> float | None:
+    return next((price for name in names if (price := _per_token(pricing.get(name))) is not None), None)
 
 
 def _per_token(value: Any) -> float | None:
@@ -175,17 +231,20 @@ def merge_catalog(document: Mapping[str, Any], live: Sequence[LiveModel], *, tod
     return {**document, "updated": today, "models": models}
 
 
+_REQUIRED = frozenset(FIGURES) - {"cache_creation_input_token_cost"}
+"""Figures every catalog entry carries, ``null`` when unknown (the schema's required fields)."""
+
+
 def new_entry(model: LiveModel, *, today: str) -> dict[str, Any]:
     """A catalog entry for a model first seen on the live list: its figures, nothing assumed."""
     return {
         "id": model.id,
         "mode": "chat",
-        **model.figures(),
-        "cache_read_input_token_cost": None,
+        **{name: value for name, value in model.figures().items() if value is not None or name in _REQUIRED},
         "supports_function_calling": False,
         "supports_vision": False,
         "supports_reasoning": False,
-        "supports_response_schema": False,
+        "supports_response_schema": None,
         "supports_tool_choice": False,
         "deprecated": False,
         "replacement": None,
@@ -208,7 +267,7 @@ def _with_live_source(source: str, fields: Iterable[str]) -> str:
 
 
 def write_document(document: Mapping[str, Any], path: Path) -> None:
-    """Write the catalog as the repo keeps it (2-space JSON, trailing newline), atomically."""
+    """Write a catalog or overlay document as the repo keeps JSON (2-space, trailing newline), atomically."""
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

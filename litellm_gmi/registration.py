@@ -1,6 +1,8 @@
 """Make ``gmi/`` resolve to :data:`litellm_gmi.handler.gmi_provider` on every supported LiteLLM.
 
-Public route: an entry in ``litellm.custom_provider_map`` plus ``litellm.utils.custom_llm_setup()``.
+Public route: an entry in ``litellm.custom_provider_map`` plus ``litellm.utils.custom_llm_setup()``, and
+(LiteLLM 1.106 on) a ``CustomLogger`` in ``litellm.callbacks`` that sends ``/v1/messages`` and
+``/v1/responses`` calls to GMI natively (:mod:`litellm_gmi.native_routes`).
 
 One private write, needed from LiteLLM 1.81.3 on: those releases ship a built-in JSON ``gmi`` row that
 ``get_llm_provider`` and ``completion`` consult *before* custom providers, so the row is popped from
@@ -16,6 +18,7 @@ from typing import Any
 
 import litellm
 
+from litellm_gmi import caller_loop
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.handler import gmi_provider
 
@@ -58,10 +61,13 @@ def register(*, override_builtin: bool = True) -> None:
             RuntimeWarning,
             stacklevel=2,
         )
-    litellm.utils.custom_llm_setup()
+    caller_loop.install()
+    litellm.utils.custom_llm_setup()  # type: ignore[no-untyped-call]  # LiteLLM leaves it unannotated
     from litellm_gmi.catalog import register_catalog
+    from litellm_gmi.native_routes import install
 
     register_catalog()
+    install()
 
 
 def unregister() -> None:
@@ -74,6 +80,10 @@ def unregister() -> None:
         for names in (litellm._custom_providers, litellm.provider_list):
             while PROVIDER in names:
                 names.remove(PROVIDER)
+    caller_loop.uninstall()
+    from litellm_gmi.native_routes import uninstall
+
+    uninstall()
     registry = _json_registry()
     if registry is not None and _saved_builtin_row is not None:
         registry._providers[PROVIDER] = _saved_builtin_row

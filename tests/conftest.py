@@ -20,26 +20,26 @@ from __future__ import annotations
 import json
 import os
 import re
-import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-# LiteLLM reads these at import time: never fetch the remote cost map, never download tiktoken files,
-# and use httpx (which VCR records) rather than the aiohttp transport for async calls.
+# LiteLLM reads these at import time: never fetch the remote cost map, and use httpx (which VCR records)
+# rather than the aiohttp transport for async calls. tiktoken's files need nothing: `import litellm_gmi`
+# points tiktoken at LiteLLM's copy (tests/test_tiktoken_cache.py).
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-os.environ.setdefault(
-    "TIKTOKEN_CACHE_DIR",
-    str(Path(sysconfig.get_paths()["purelib"]) / "litellm" / "litellm_core_utils" / "tokenizers"),
-)
 os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # token_counter on Llama ids would try the Hugging Face hub
+# The shipped catalog only: a developer's own overlay (from `litellm-gmi models --write`) must not change
+# what tests see, and no test process refreshes from GMI at import. Tests that need an overlay set their own.
+os.environ["LITELLM_GMI_CATALOG"] = str(Path(__file__).parent / "no-such-dir" / "catalog_overlay.json")
+os.environ.pop("LITELLM_GMI_REFRESH_ON_START", None)
 
 import pytest
 import yaml
 
+from gmi_emulator import GMIEmulator
 from litellm_gmi.constants import API_KEY_ENVS, DEFAULT_API_BASE, DEFAULT_QUEUE_API_BASE
-from litellm_gmi.testing import GMIEmulator
 
 CASSETTE_ROOT = Path(__file__).parent / "cassettes"
 TEST_API_KEY = "sk-gmi-test-0000000000000000000000"
@@ -194,11 +194,9 @@ def _emulator_server() -> Iterator[GMIEmulator]:
 @pytest.fixture
 def gmi_emulator(_emulator_server: GMIEmulator) -> Iterator[GMIEmulator]:
     """The session's emulator, with faults and recorded requests cleared around each test."""
-    _emulator_server.clear_faults()
-    _emulator_server.requests.clear()
+    _emulator_server.reset()
     yield _emulator_server
-    _emulator_server.clear_faults()
-    _emulator_server.requests.clear()
+    _emulator_server.reset()
 
 
 @pytest.fixture
@@ -226,7 +224,8 @@ def gmi_env(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEm
 # ----------------------------------------------------------------------------------- fault server ---
 @pytest.fixture(scope="session")
 def _fault_server() -> Iterator[Any]:
-    from tests.fault_server import FaultServer
+    # A top-level module, like conftest: `tests` names emulator/tests, a package, in a full run.
+    from fault_server import FaultServer
 
     with FaultServer() as server:
         yield server

@@ -98,11 +98,155 @@ def good_stream(*words: str) -> list[dict[str, Any]]:
     ]
 
 
+ANTHROPIC_USAGE = {"input_tokens": 12, "output_tokens": 30, "cache_read_input_tokens": 0}
+RESPONSES_USAGE = {
+    "input_tokens": 12,
+    "input_tokens_details": {"cached_tokens": 0},
+    "output_tokens": 30,
+    "output_tokens_details": {"reasoning_tokens": 20},
+    "total_tokens": 42,
+}
+
+
+def anthropic_message(
+    text: str = "Paris.", thinking: str = "The user wants a city.", model: str = "m", **usage: int
+) -> dict[str, Any]:
+    """An Anthropic ``/v1/messages`` answer with a thinking block and a text block (Anthropic's docs)."""
+    return {
+        "id": "msg_fault",
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": [
+            {"type": "thinking", "thinking": thinking, "signature": "sig-fault"},
+            {"type": "text", "text": text},
+        ],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": {**ANTHROPIC_USAGE, **usage},
+    }
+
+
+def anthropic_events(
+    text: str = "Paris.", thinking: str = "The user wants a city.", model: str = "m", **usage: int
+) -> list[str]:
+    """The same answer as Anthropic's named SSE events: thinking, signature and text deltas, no [DONE]."""
+    total = {**ANTHROPIC_USAGE, **usage}
+    start = {**anthropic_message("", "", model), "content": [], "stop_reason": None}
+    start["usage"] = {**total, "output_tokens": 1}
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("message_start", {"type": "message_start", "message": start}),
+        ("content_block_start", _block_start(0, {"type": "thinking", "thinking": "", "signature": ""})),
+        ("content_block_delta", _delta(0, {"type": "thinking_delta", "thinking": thinking})),
+        ("content_block_delta", _delta(0, {"type": "signature_delta", "signature": "sig-fault"})),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        ("content_block_start", _block_start(1, {"type": "text", "text": ""})),
+        *(("content_block_delta", _delta(1, {"type": "text_delta", "text": w})) for w in _halves(text)),
+        ("content_block_stop", {"type": "content_block_stop", "index": 1}),
+        (
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": total["output_tokens"]},
+            },
+        ),
+        ("message_stop", {"type": "message_stop"}),
+    ]
+    return [f"event: {name}\ndata: {json.dumps(data)}" for name, data in events]
+
+
+def responses_answer(text: str = "Paris.", model: str = "m", **usage: Any) -> dict[str, Any]:
+    """An OpenAI ``/v1/responses`` answer: a reasoning item, then an assistant message (OpenAI's docs)."""
+    return {
+        "id": "resp_fault",
+        "object": "response",
+        "created_at": 1700000000,
+        "status": "completed",
+        "model": model,
+        "output": [
+            {"type": "reasoning", "id": "rs_fault", "summary": [{"type": "summary_text", "text": "A city."}]},
+            {
+                "type": "message",
+                "id": "msg_fault",
+                "role": "assistant",
+                "status": "completed",
+                "content": [{"type": "output_text", "text": text, "annotations": []}],
+            },
+        ],
+        "usage": {**RESPONSES_USAGE, **usage},
+    }
+
+
+def responses_events(text: str = "Paris.", model: str = "m", **usage: Any) -> list[str]:
+    """The same answer as Responses streaming events, ``response.created`` to ``response.completed``."""
+    done = responses_answer(text, model, **usage)
+    reasoning, message = done["output"]
+    created = {**done, "status": "in_progress", "output": [], "usage": None}
+    empty_message = {**message, "status": "in_progress", "content": []}
+    part = {"type": "output_text", "text": "", "annotations": []}
+    events: list[dict[str, Any]] = [
+        {"type": "response.created", "response": created},
+        {"type": "response.output_item.added", "output_index": 0, "item": reasoning},
+        {"type": "response.output_item.done", "output_index": 0, "item": reasoning},
+        {"type": "response.output_item.added", "output_index": 1, "item": empty_message},
+        {
+            "type": "response.content_part.added",
+            "item_id": "msg_fault",
+            "output_index": 1,
+            "content_index": 0,
+            "part": part,
+        },
+        *(
+            {
+                "type": "response.output_text.delta",
+                "item_id": "msg_fault",
+                "output_index": 1,
+                "content_index": 0,
+                "delta": w,
+            }
+            for w in _halves(text)
+        ),
+        {
+            "type": "response.output_text.done",
+            "item_id": "msg_fault",
+            "output_index": 1,
+            "content_index": 0,
+            "text": text,
+        },
+        {
+            "type": "response.content_part.done",
+            "item_id": "msg_fault",
+            "output_index": 1,
+            "content_index": 0,
+            "part": {**part, "text": text},
+        },
+        {"type": "response.output_item.done", "output_index": 1, "item": message},
+        {"type": "response.completed", "response": done},
+    ]
+    numbered = [{**event, "sequence_number": n} for n, event in enumerate(events)]
+    return [f"event: {event['type']}\ndata: {json.dumps(event)}" for event in numbered]
+
+
+def _block_start(index: int, block: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "content_block_start", "index": index, "content_block": block}
+
+
+def _delta(index: int, delta: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "content_block_delta", "index": index, "delta": delta}
+
+
+def _halves(text: str) -> list[str]:
+    middle = len(text) // 2
+    return [part for part in (text[:middle], text[middle:]) if part]
+
+
 class FaultServer:
     """``with FaultServer() as server: server.script(Reply(...)); ... server.base ...``."""
 
     def __init__(self) -> None:
         self._replies: deque[Reply] = deque()
+        self._routes: dict[str, deque[Reply]] = {}
         self._lock = threading.Lock()
         self.seen: list[Seen] = []
         self.open_connections = 0
@@ -125,22 +269,35 @@ class FaultServer:
         with self._lock:
             self._replies.extend(replies)
 
+    def route(self, method: str, path: str, *replies: Reply) -> None:
+        """Answer ``method path`` (exact path, no query) with ``replies`` in turn, the last one forever.
+
+        Routes let a media test script the request queue (submit, status polls, artifacts) while the
+        order of those calls is left to the client; unrouted requests use :meth:`script`.
+        """
+        with self._lock:
+            self._routes[f"{method} {path}"] = deque(replies)
+
     def clear(self) -> None:
         with self._lock:
             self._replies.clear()
+            self._routes.clear()
             self.seen.clear()
 
-    def next_reply(self) -> Reply:
+    def next_reply(self, method: str = "", path: str = "") -> Reply:
         with self._lock:
+            routed = self._routes.get(f"{method} {path.split('?', maxsplit=1)[0]}")
+            if routed:
+                return routed.popleft() if len(routed) > 1 else routed[0]
             return self._replies.popleft() if self._replies else Reply(body=chat_answer())
 
     def record(self, seen: Seen) -> None:
         with self._lock:
             self.seen.append(seen)
 
-    def count(self, path_suffix: str = "") -> int:
+    def count(self, path_suffix: str = "", method: str | None = None) -> int:
         with self._lock:
-            return sum(1 for s in self.seen if s.path.endswith(path_suffix))
+            return sum(1 for s in self.seen if s.path.endswith(path_suffix) and method in (None, s.method))
 
     def _connections(self, delta: int) -> None:
         with self._lock:
@@ -192,6 +349,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._answer(None)
 
+    def do_DELETE(self) -> None:
+        self._answer(None)
+
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
@@ -204,7 +364,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, body: Any) -> None:
         owner = self.server.owner
         owner.record(Seen(self.command, self.path, dict(self.headers.items()), body))
-        reply = owner.next_reply()
+        reply = owner.next_reply(self.command, self.path)
         handler = getattr(self, f"_reply_{reply.kind}")
         handler(reply)
 

@@ -10,8 +10,9 @@ import jsonschema
 import litellm
 import pytest
 
+from gmi_emulator.model_table import UNCATALOGUED_MODEL
 from litellm_gmi import catalog
-from litellm_gmi.testing.model_table import UNCATALOGUED_MODEL
+from litellm_gmi.compat import LITELLM_VERSION, _release
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT: dict[str, Any] = json.loads((ROOT / "model_catalog.json").read_text(encoding="utf-8"))
@@ -91,8 +92,43 @@ def test_schema_rejects_unknown_fields_and_bad_modes() -> None:
     entry = dict(DOCUMENT["models"][0])
     assert not list(validator.iter_errors({**DOCUMENT, "models": [entry]}))
     assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "context": 1}]}))
-    assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "mode": "embedding"}]}))
+    assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "mode": "rerank"}]}))
+    tier = "input_cost_per_token_above_512k_tokens"
+    assert not list(validator.iter_errors({**DOCUMENT, "models": [{**entry, tier: 1e-06}]}))
+    assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "input_cost_above_512k": 1e-06}]}))
+    unsourced = {k: v for k, v in entry.items() if k != "supported_endpoints_source"}
+    assert list(
+        validator.iter_errors(
+            {**DOCUMENT, "models": [{**unsourced, "supported_endpoints": ["/v1/chat/completions"]}]}
+        )
+    )
+    veo = next(e for e in DOCUMENT["models"] if e["id"] == "Veo3")
+    assert list(validator.iter_errors({**DOCUMENT, "models": [{**veo, tier: 1e-06}]}))  # tiers: chat only
     assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "id": "gmi/" + entry["id"]}]}))
+
+
+def test_supported_endpoints_need_a_source_and_known_paths() -> None:
+    schema = json.loads((ROOT / "model_catalog.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    entry = {k: v for k, v in DOCUMENT["models"][0].items() if not k.startswith("supported_endpoints")}
+    endpoints = ["/v1/chat/completions", "/v1/messages"]
+    sourced = {**entry, "supported_endpoints": endpoints, "supported_endpoints_source": "GMI docs"}
+    assert not list(validator.iter_errors({**DOCUMENT, "models": [sourced]}))
+    assert list(validator.iter_errors({**DOCUMENT, "models": [{**entry, "supported_endpoints": endpoints}]}))
+    unknown = {**sourced, "supported_endpoints": ["/v1/completions"]}
+    assert list(validator.iter_errors({**DOCUMENT, "models": [unknown]}))
+
+
+def test_native_endpoints_per_family() -> None:
+    """README "Coding agents": which family goes where, and no model is routed without a source."""
+    routed = {m["id"]: m["supported_endpoints"] for m in DOCUMENT["models"] if "supported_endpoints" in m}
+    assert all("/v1/messages" in routed[i] for i in routed if i.startswith("anthropic/claude-"))
+    assert "/v1/messages" in routed["MiniMaxAI/MiniMax-M2.7"]
+    assert "/v1/responses" in routed["openai/gpt-5.2"]
+    assert "MiniMaxAI/MiniMax-M3" not in routed  # no source yet
+    assert catalog.supported_endpoints("gmi/openai/gpt-5.2") == tuple(routed["openai/gpt-5.2"])
+    assert catalog.supported_endpoints("deepseek-ai/DeepSeek-V3.2") == ()
+    assert catalog.supported_endpoints("acme/unknown") == ()
 
 
 def test_ids_are_unique_and_replacements_exist() -> None:
@@ -113,6 +149,76 @@ def test_loader_reads_the_repo_file_in_a_checkout() -> None:
 def test_page_models_have_the_page_context(model_id: str, context: int) -> None:
     assert CATALOG[model_id]["mode"] == "chat"
     assert CATALOG[model_id]["max_input_tokens"] == context
+
+
+def test_coverage_floor() -> None:
+    """Issue 10: at least 75 chat models, 90% of them with a context length, 80% with both prices."""
+    chat = [entry for entry in CATALOG.values() if entry["mode"] == "chat"]
+    with_context = [e for e in chat if e["max_input_tokens"] is not None]
+    priced = [
+        e for e in chat if e["input_cost_per_token"] is not None and e["output_cost_per_token"] is not None
+    ]
+    assert len(chat) >= 75
+    assert len(with_context) / len(chat) >= 0.90, f"{len(with_context)} of {len(chat)} have a context length"
+    assert len(priced) / len(chat) >= 0.80, f"{len(priced)} of {len(chat)} have both prices"
+
+
+def test_every_figure_has_a_dated_source() -> None:
+    for entry in CATALOG.values():
+        assert entry["source"].strip(), entry["id"]
+        assert entry["source_date"] <= DOCUMENT["updated"], entry["id"]
+        if entry.get("supported_endpoints"):
+            assert entry.get("supported_endpoints_source"), entry["id"]
+
+
+def test_maverick_has_the_id_gmi_serves() -> None:
+    assert "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8" in CATALOG
+    assert "meta-llama/Llama-4-Maverick-17B-128E-Instruct" not in CATALOG
+
+
+def test_models_named_in_issue_10_are_catalogued() -> None:
+    chat = {
+        "deepseek-ai/DeepSeek-R1-0528",
+        "anthropic/claude-haiku-4.5",
+        "google/gemini-3.7-flash",
+        "zai-org/GLM-5.3-Flash",
+        "x-ai/grok-4.5",
+        "tencent/hy3-preview",
+        "XiaomiMiMo/MiMo-V2.5",
+        "XiaomiMiMo/MiMo-V2.5-Pro",
+        "openai/gpt-5.2-chat",
+        "openai/gpt-5.4-nano",
+    }
+    media = {
+        "seedream-5.0-pro",
+        "minimax-tts-speech-2.8-turbo",
+        "minimax-tts-speech-2.8-hd",
+        "minimax-music-3.0",
+    }
+    assert {model_id: CATALOG[model_id]["mode"] for model_id in chat} == dict.fromkeys(chat, "chat")
+    assert media <= set(CATALOG)
+    assert {CATALOG[m]["mode"] for m in ("BAAI/bge-m3", "BAAI/bge-base-en-v1.5")} == {"embedding"}
+
+
+def test_response_schema_only_where_a_source_shows_it() -> None:
+    marked = {model_id for model_id, entry in CATALOG.items() if entry["supports_response_schema"]}
+    assert marked == {"zai-org/GLM-5-FP8", "zai-org/GLM-5.2-FP8", "moonshotai/kimi-k2.7-code"}
+    assert not any(entry["supports_response_schema"] is False for entry in CATALOG.values())
+    row = catalog.litellm_cost_map()["gmi/openai/gpt-4o"]
+    assert "supports_response_schema" not in row  # unknown: left out, not written as False
+
+
+def test_native_endpoints_reach_litellm() -> None:
+    rows = catalog.litellm_cost_map()
+    assert rows["gmi/anthropic/claude-sonnet-4.5"]["supported_endpoints"] == [
+        "/v1/chat/completions",
+        "/v1/messages",
+    ]
+    assert "/v1/messages" in rows["gmi/MiniMaxAI/MiniMax-M2.7"]["supported_endpoints"]
+    assert "/v1/responses" in rows["gmi/openai/gpt-5.4-nano"]["supported_endpoints"]
+    assert rows["gmi/BAAI/bge-m3"]["mode"] == "embedding"
+    assert rows["gmi/BAAI/bge-m3"]["supported_endpoints"] == ["/v1/embeddings"]
+    assert "supported_endpoints" not in rows["gmi/deepseek-ai/DeepSeek-V3.2"]
 
 
 def test_coverage_counts() -> None:
@@ -157,8 +263,9 @@ def test_capability_helpers(model_id: str) -> None:
         "supports_response_schema",
     ):
         helper = getattr(litellm, flag)
-        assert helper(f"gmi/{model_id}") is entry[flag], flag
-        assert helper(model=model_id, custom_llm_provider="gmi") is entry[flag], flag
+        expected = bool(entry[flag])  # type: ignore[literal-required]  # null (unknown) answers False
+        assert helper(f"gmi/{model_id}") is expected, flag
+        assert helper(model=model_id, custom_llm_provider="gmi") is expected, flag
 
 
 @pytest.mark.parametrize("model_id", FAMILY_SAMPLES)
@@ -254,10 +361,54 @@ def test_media_models_map_to_litellm_modes() -> None:
 
 
 def test_unknown_figures_are_left_out_not_zeroed() -> None:
-    row = catalog.litellm_cost_map()["gmi/openai/gpt-5.4"]
+    row = catalog.litellm_cost_map()["gmi/deepseek-ai/DeepSeek-V3.1"]
     assert "input_cost_per_token" not in row
     assert "max_input_tokens" not in row
     assert row["supports_function_calling"] is True
+
+
+# ------------------------------------------------------------------------------------- price tiers ---
+M3 = "MiniMaxAI/MiniMax-M3"
+TIERS_READ = _release(LITELLM_VERSION) >= (1, 106, 0)
+"""LiteLLM 1.106.2 prices any ``*_above_<N>k_tokens`` key; 1.81.1's get_model_info drops all but 128k/200k."""
+
+
+def test_m3_tiers_are_in_litellms_own_keys() -> None:
+    row = catalog.litellm_cost_map()[f"gmi/{M3}"]
+    assert row["cache_read_input_token_cost"] == pytest.approx(0.12e-6)
+    assert row["input_cost_per_token_above_512k_tokens"] == pytest.approx(1.20e-6)
+    assert row["output_cost_per_token_above_512k_tokens"] == pytest.approx(4.80e-6)
+    assert row["cache_read_input_token_cost_above_512k_tokens"] == pytest.approx(0.24e-6)
+
+
+@pytest.mark.parametrize(("prompt", "tier"), [(512_000, "base"), (600_000, "above_512k"), (20_000, "base")])
+def test_m3_cost_above_512k_tokens_is_priced_by_litellm(prompt: int, tier: str) -> None:
+    entry = CATALOG[M3]
+    high = tier == "above_512k" and TIERS_READ
+    rates = (
+        (entry["input_cost_per_token_above_512k_tokens"], entry["output_cost_per_token_above_512k_tokens"])  # type: ignore[typeddict-item]
+        if high
+        else (entry["input_cost_per_token"], entry["output_cost_per_token"])
+    )
+    expected = (prompt * rates[0], 1_000 * rates[1])
+    assert litellm.cost_per_token(
+        model=f"gmi/{M3}", prompt_tokens=prompt, completion_tokens=1_000
+    ) == pytest.approx(expected)
+    response = _response(M3, prompt, 1_000)
+    assert litellm.completion_cost(completion_response=response) == pytest.approx(sum(expected))
+
+
+def test_m3_cached_tokens_above_512k_use_the_tier_cache_price() -> None:
+    if not TIERS_READ:
+        pytest.skip("LiteLLM 1.81.x: get_model_info drops *_above_512k_tokens keys (see TIERS_READ)")
+    usage = litellm.Usage(
+        prompt_tokens=600_000,
+        completion_tokens=0,
+        total_tokens=600_000,
+        prompt_tokens_details={"cached_tokens": 100_000},
+    )
+    prompt_cost, _ = litellm.cost_per_token(model=f"gmi/{M3}", usage_object=usage)
+    assert prompt_cost == pytest.approx(500_000 * 1.20e-6 + 100_000 * 0.24e-6)
 
 
 def test_register_is_idempotent() -> None:

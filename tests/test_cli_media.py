@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from gmi_emulator import FakeTime, GMIEmulator
+from gmi_emulator.queue.artifacts import MEDIA
 from litellm_gmi.cli import media as cli
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.media import RequestQueueClient
 from litellm_gmi.media.records import QueueRequest
-from litellm_gmi.testing import FakeTime, GMIEmulator
-from litellm_gmi.testing.queue_jobs import MEDIA
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def simulated(gmi_env: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEmula
     """The CLI's client sleeps on a fake clock that also moves the emulator's jobs along."""
     time = FakeTime(gmi_env)
     client = functools.partial(RequestQueueClient, sleep=time.sleep, clock=time.clock)
-    monkeypatch.setattr(cli, "RequestQueueClient", client)
+    monkeypatch.setattr(cli, "make_client", lambda api_base: client(api_base=api_base))
     return gmi_env
 
 

@@ -1,25 +1,25 @@
 """``litellm-gmi models`` against the emulator's ``GET /v1/models`` (mixed field shapes), via cassettes.
 
-To re-record, delete tests/cassettes/test_cli_models/ and run
-``pytest tests/test_cli_models.py --record-mode=once``.
+``--write`` goes to an overlay file (``--catalog PATH`` here), never the shipped catalog. To re-record,
+delete tests/cassettes/test_cli_models/ and run ``pytest tests/test_cli_models.py --record-mode=once``.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 from conftest import SMALL_CONTEXT_LIMIT, SMALL_CONTEXT_MODEL
 
+from gmi_emulator import GMIEmulator
+from gmi_emulator.model_table import UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, UNCATALOGUED_MODEL
+from litellm_gmi import catalog, refresh
 from litellm_gmi.cli import main
-from litellm_gmi.cli import models as models_cli
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.testing import GMIEmulator
-from litellm_gmi.testing.model_table import UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, UNCATALOGUED_MODEL
+from litellm_gmi.model_refresh import LIVE_SOURCE, LiveModel
+from litellm_gmi.overlay import write_overlay
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_KEY = "sk-test-key"
@@ -32,19 +32,16 @@ def api_base(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> str:
     for name in (*API_KEY_ENVS, "GMI_API_BASE", "GMI_ORG_ID"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GMI_API_KEY", TEST_KEY)
-    monkeypatch.setattr(models_cli, "_today", lambda: TODAY)
+    monkeypatch.setattr(refresh, "utc_today", lambda: TODAY)
     return gmi_emulator.chat_base
 
 
 @pytest.fixture
-def catalog_copy(tmp_path: Path) -> Path:
-    """The shipped catalog plus one chat model GMI no longer lists."""
-    document: dict[str, Any] = json.loads((ROOT / "model_catalog.json").read_text(encoding="utf-8"))
-    retired = {**document["models"][0], "id": "acme/retired-1", "source": "test fixture"}
-    document["models"].insert(0, retired)
-    path = tmp_path / "model_catalog.json"
-    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    shutil.copy(ROOT / "model_catalog.schema.json", tmp_path)
+def overlay(tmp_path: Path) -> Path:
+    """An earlier refresh: every catalogued chat model as it is, plus one GMI no longer lists."""
+    path = tmp_path / "catalog_overlay.json"
+    listed = [LiveModel(i) for i, e in catalog.shipped_catalog().items() if e["mode"] == "chat"]
+    write_overlay([*listed, LiveModel("acme/retired-1", 4096)], fetched="2026-12-01", path=path)
     return path
 
 
@@ -72,50 +69,81 @@ def test_table_of_live_models(api_base: str, capsys: pytest.CaptureFixture[str])
     assert TEST_KEY not in out
 
 
+def _diff(lines: list[str]) -> tuple[list[str], list[str], set[str]]:
+    """Added ids, removed ids and changed ids of ``litellm-gmi models --diff`` output."""
+    added = [line.split()[1] for line in lines if line.startswith("+ ")]
+    removed = [line.split()[1] for line in lines if line.startswith("- ")]
+    changed = {line.split()[1] for line in lines if line.startswith("~ ")}  # one line per changed figure
+    assert lines[-1] == f"{len(added)} added, {len(removed)} removed, {len(changed)} changed"
+    return added, removed, changed
+
+
 @pytest.mark.vcr
-def test_diff_against_catalog(api_base: str, catalog_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["models", "--diff", "--api-base", api_base, "--catalog", str(catalog_copy)]) == 0
+def test_diff_against_catalog_and_overlay(
+    api_base: str, overlay: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["models", "--diff", "--api-base", api_base, "--catalog", str(overlay)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert (
         f"+ {UNCATALOGUED_MODEL}  context {UNCATALOGUED_CONTEXT}, max out {UNCATALOGUED_MAX_OUTPUT}" in lines
     )
-    assert "- acme/retired-1  (no longer listed)" in lines
+    assert "- acme/retired-1  (no longer listed)" in lines  # known only from the overlay
     assert f"~ {SMALL_CONTEXT_MODEL}  max_input_tokens: 202752 -> {SMALL_CONTEXT_LIMIT}" in lines
-    assert lines[-1] == "1 added, 1 removed, 1 changed"  # every other live figure matches the catalog
+    # The emulator's table is written from GMI's public sources, not from our catalog, so the diff also
+    # shows where those differ, cache prices included.
+    assert "~ anthropic/claude-opus-4.7  cache_read_input_token_cost: $0.5/M -> $0.45/M" in lines
+    added, removed, _ = _diff(lines)
+    assert not set(added) & set(catalog.load_catalog())
+    assert set(removed) <= {*catalog.load_catalog(), "acme/retired-1"}
 
 
 @pytest.mark.vcr
-def test_write_updates_and_keeps_curation(
-    api_base: str, catalog_copy: Path, capsys: pytest.CaptureFixture[str]
+def test_write_stores_an_overlay_and_leaves_the_catalog_alone(
+    api_base: str, overlay: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    before = {e["id"]: e for e in json.loads(catalog_copy.read_text(encoding="utf-8"))["models"]}
-    assert main(["models", "--write", "--api-base", api_base, "--catalog", str(catalog_copy)]) == 0
-    assert f"wrote {catalog_copy}" in capsys.readouterr().out
-    document = json.loads(catalog_copy.read_text(encoding="utf-8"))
+    shipped = catalog.catalog_path().read_bytes()
+    assert main(["models", "--write", "--api-base", api_base, "--catalog", str(overlay)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == f"wrote {overlay}"
+    _, removed, changed = _diff(out[:-1])
+    assert catalog.catalog_path().read_bytes() == shipped
+
+    document = catalog.effective_document(overlay)
     schema = json.loads((ROOT / "model_catalog.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(document)
     after = {e["id"]: e for e in document["models"]}
+    before = catalog.shipped_catalog()
 
     glm = after[SMALL_CONTEXT_MODEL]
     assert glm["max_input_tokens"] == SMALL_CONTEXT_LIMIT
-    assert glm["source"] == "GMI /v1/models (max_input_tokens); " + before[SMALL_CONTEXT_MODEL]["source"]
-    assert glm["source_date"] == TODAY
-    assert {k: v for k, v in glm.items() if k not in ("max_input_tokens", "source", "source_date")} == {
-        k: v
-        for k, v in before[SMALL_CONTEXT_MODEL].items()
-        if k not in ("max_input_tokens", "source", "source_date")
-    }
+    assert glm["source"].startswith(f"{LIVE_SOURCE} (max_input_tokens, ")
+    assert glm["source"].endswith("; " + before[SMALL_CONTEXT_MODEL]["source"])
+    assert all(after[i]["source_date"] == TODAY for i in changed)
+    curated = ("supports_function_calling", "supports_reasoning", "notes", "supported_endpoints")
+    assert all(after[i].get(k) == before[i].get(k) for i in changed for k in curated)
     new = after[UNCATALOGUED_MODEL]
     assert (new["max_input_tokens"], new["max_output_tokens"], new["input_cost_per_token"]) == (
         UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, None
     )  # fmt: skip
     assert new["supports_function_calling"] is False
-    assert after["acme/retired-1"]["deprecated"] is True
-    untouched = set(before) - {SMALL_CONTEXT_MODEL, "acme/retired-1"}
-    assert all(after[i] == before[i] for i in untouched)
+    assert "acme/retired-1" not in after  # the new overlay replaced the old one
+    assert all(after[i]["deprecated"] for i in removed if i in after)
+    untouched = set(before) - changed - set(removed)
+    assert [i for i in sorted(untouched) if after[i] != before[i]] == []
 
-    assert main(["models", "--diff", "--api-base", api_base, "--catalog", str(catalog_copy)]) == 0
+    assert main(["models", "--diff", "--api-base", api_base, "--catalog", str(overlay)]) == 0
     assert capsys.readouterr().out.strip() == "catalog matches GMI's live list (chat models)"
+
+
+def test_write_into_the_package_is_refused_before_any_request(
+    gmi_emulator: GMIEmulator, api_base: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shipped = catalog.catalog_path().read_bytes()
+    target = str(catalog.catalog_path())
+    assert main(["models", "--write", "--api-base", api_base, "--catalog", target]) == 2
+    assert "part of the installed package" in capsys.readouterr().err
+    assert catalog.catalog_path().read_bytes() == shipped
+    assert not gmi_emulator.requests.snapshot()
 
 
 @pytest.mark.vcr

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from importlib.metadata import version
+from typing import Any
 
 import litellm
 import pytest
+from litellm.integrations.custom_secret_manager import CustomSecretManager
+from litellm.secret_managers.main import get_secret_str
+from litellm.types.secret_managers.main import KeyManagementSettings, KeyManagementSystem
 
 from litellm_gmi import credentials
 from litellm_gmi.constants import API_KEY_ENVS, DEFAULT_API_BASE, DEFAULT_QUEUE_API_BASE
@@ -68,3 +72,57 @@ def test_user_agent_names_the_package_and_litellm() -> None:
 def test_merge_headers_is_case_insensitive() -> None:
     merged = credentials.merge_headers({"User-Agent": "a", "X": "1"}, {"user-agent": "b"})
     assert merged == {"X": "1", "user-agent": "b"}
+
+
+class _Vault(CustomSecretManager):  # type: ignore[misc]
+    """A LiteLLM custom secret manager holding secrets in a dict, recording every name asked for."""
+
+    def __init__(self, secrets: dict[str, str]) -> None:
+        super().__init__(secret_manager_name="test-vault")
+        self.secrets = secrets
+        self.asked: list[str] = []
+
+    def sync_read_secret(self, secret_name: str, optional_params: Any = None, timeout: Any = None) -> Any:
+        self.asked.append(secret_name)
+        return self.secrets.get(secret_name)
+
+    async def async_read_secret(
+        self, secret_name: str, optional_params: Any = None, timeout: Any = None
+    ) -> Any:
+        return self.sync_read_secret(secret_name)
+
+    async def async_write_secret(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    async def async_delete_secret(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+
+@pytest.fixture
+def vault(monkeypatch: pytest.MonkeyPatch) -> _Vault:
+    """LiteLLM configured as the proxy's ``key_management_system: custom`` configures it."""
+    manager = _Vault({"GMI_CLOUD_API_KEY": "sk-from-vault"})
+    monkeypatch.setattr(litellm, "secret_manager_client", manager)
+    monkeypatch.setattr(litellm, "_key_management_system", KeyManagementSystem.CUSTOM)
+    monkeypatch.setattr(litellm, "_key_management_settings", KeyManagementSettings(access_mode="read_only"))
+    return manager
+
+
+def test_keys_come_through_litellms_get_secret_str() -> None:
+    # The LiteLLM internal we rely on (named in credentials.py and the README).
+    assert credentials.get_secret_str is get_secret_str
+
+
+def test_a_key_in_litellms_secret_manager_is_used_in_the_documented_order(vault: _Vault) -> None:
+    assert credentials.resolve_api_key() == "sk-from-vault"
+    # Aliases are asked for in API_KEY_ENVS order, up to the one the manager holds.
+    assert vault.asked == list(API_KEY_ENVS[: API_KEY_ENVS.index("GMI_CLOUD_API_KEY") + 1])
+
+
+def test_the_environment_still_answers_when_the_manager_lacks_the_key(
+    vault: _Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault.secrets.clear()
+    monkeypatch.setenv("GMICLOUD_API_KEY", "sk-env")
+    assert credentials.resolve_api_key() == "sk-env"
+    assert vault.asked[:3] == list(API_KEY_ENVS[:3])

@@ -19,7 +19,7 @@ def _setup_commands() -> list[str]:
 
 def test_setup_has_install_test_and_demo() -> None:
     install, test, demo = _setup_commands()
-    assert install == 'pip install -e ".[test]"'
+    assert install == 'pip install -e ".[test]" -e ./emulator'
     assert test == "python -m pytest"
     assert demo.endswith("litellm-gmi demo")
 

@@ -25,7 +25,7 @@ from typing import Any
 import litellm
 import pytest
 
-from litellm_gmi.testing import FakeTime, Fault, GMIEmulator
+from gmi_emulator import FakeTime, Fault, GMIEmulator
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jsonschema
 import litellm
 import openai
 import pytest
 
+from gmi_emulator import Fault
 from litellm_gmi.compat import STREAM_PASSTHROUGH
-from litellm_gmi.testing import Fault
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 REASONING_MODEL = "gmi/moonshotai/Kimi-K2-Thinking"
@@ -178,8 +179,13 @@ def test_json_schema_is_downgraded_for_models_without_schema_support(vcr: Any) -
         messages=MESSAGES,
         response_format={"type": "json_schema", "json_schema": {"name": "answer", "schema": schema}},
     )
-    assert isinstance(json.loads(response.choices[0].message.content), dict)
-    assert sent(vcr)["response_format"] == {"type": "json_object"}
+    answer = json.loads(response.choices[0].message.content)
+    jsonschema.validate(answer, schema)  # the model saw the schema, so JSON mode can follow it
+    body = sent(vcr)
+    assert body["response_format"] == {"type": "json_object"}
+    assert body["messages"][:-1] == MESSAGES
+    assert body["messages"][-1]["role"] == "user"
+    assert json.dumps(schema, indent=2) in body["messages"][-1]["content"]
 
 
 @pytest.mark.vcr
@@ -356,6 +362,15 @@ def test_bad_key_is_an_authentication_error(vcr: Any) -> None:
 def test_forbidden_key_is_an_authentication_error(vcr: Any) -> None:
     with pytest.raises(litellm.AuthenticationError):
         litellm.completion(model=MODEL, messages=MESSAGES, api_key="sk-forbidden-key-for-test")
+
+
+@pytest.mark.vcr
+def test_zero_balance_is_a_payment_error_with_gmis_reason(vcr: Any) -> None:
+    expected = getattr(litellm, "PaymentRequiredError", litellm.BadRequestError)  # added after 1.81.1
+    with pytest.raises(expected, match="Insufficient balance") as caught:
+        litellm.completion(model=MODEL, messages=MESSAGES, api_key="sk-nobalance-key-for-test")
+    assert caught.value.status_code == 402
+    assert "sk-nobalance-key-for-test" not in str(caught.value)
 
 
 @pytest.mark.vcr

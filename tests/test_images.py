@@ -10,16 +10,16 @@ import litellm
 import pytest
 
 import litellm_gmi  # noqa: F401 - registers gmi/
+from gmi_emulator import GMIEmulator
+from gmi_emulator.queue.artifacts import MEDIA
 from litellm_gmi.media import RequestFailedError
 from litellm_gmi.media.images import prepare
-from litellm_gmi.testing import GMIEmulator
-from litellm_gmi.testing.queue_jobs import MEDIA, queue_store
 
 
 @pytest.fixture
 def fast_queue(gmi_env: GMIEmulator) -> Iterator[GMIEmulator]:
     """Jobs progress every 20 ms so recording takes no time; replays do not wait at all."""
-    store = queue_store(gmi_env.state)
+    store = gmi_env.state.queue
     step, store.step = store.step, 0.02
     yield gmi_env
     store.step = step

@@ -37,7 +37,7 @@ def _entry(model_id: str, mode: str = "chat", **overrides: Any) -> dict[str, Any
         "supports_function_calling": mode == "chat",
         "supports_vision": False,
         "supports_reasoning": mode == "chat",
-        "supports_response_schema": False,
+        "supports_response_schema": None,
         "supports_tool_choice": mode == "chat",
         "deprecated": False,
         "replacement": None,
@@ -121,6 +121,63 @@ def test_only_id_is_required_and_unknown_fields_are_ignored() -> None:
         ],
     }
     assert parse_models(payload) == [LiveModel("org/bare"), LiveModel("org/odd")]
+
+
+def test_pricing_object_as_pi_and_quill_router_read_it() -> None:
+    """USD per token, strings or numbers, both cache spellings (pi-gmicloud-ai's convertModel)."""
+    model = parse_entry(
+        {
+            "id": "MiniMaxAI/MiniMax-M3",
+            "context_length": 1048576,
+            "max_output_length": 131072,
+            "pricing": {
+                "prompt": "0.0000006",
+                "completion": 2.4e-06,
+                "input_cache_read": "0.00000012",
+                "input_cache_write": 7.5e-07,
+            },
+        }
+    )
+    assert model == LiveModel("MiniMaxAI/MiniMax-M3", 1048576, 131072, 6e-07, 2.4e-06, 1.2e-07, 7.5e-07)
+    short = parse_entry(
+        {"id": "org/m", "pricing": {"prompt": 1e-06, "cache_read": 1e-07, "cache_write": "2e-07"}}
+    )
+    assert short is not None
+    assert (short.cache_read_input_token_cost, short.cache_creation_input_token_cost) == (1e-07, 2e-07)
+
+
+def test_zero_price_promo_rows_give_way_to_the_priced_row() -> None:
+    """GMI lists a promoted model twice, once at $0 (pi-gmicloud-ai); its price must not become 0."""
+    promo = {"id": "MiniMaxAI/MiniMax-M2.7", "pricing": {"prompt": "0", "completion": "0"}}
+    priced = {
+        "id": "MiniMaxAI/MiniMax-M2.7",
+        "context_length": 196608,
+        "pricing": {"prompt": "0.0000003", "completion": "0.0000012"},
+    }
+    for rows in ([promo, priced], [priced, promo]):
+        assert parse_models({"data": [{"id": "org/a"}, *rows, {"id": "org/b"}]}) == [
+            LiveModel("org/a"),
+            LiveModel("MiniMaxAI/MiniMax-M2.7", 196608, None, 3e-07, 1.2e-06),
+            LiveModel("org/b"),
+        ]
+    # Gaps in the priced row are filled from the promo row; two free rows stay free.
+    sparse = {"id": "org/m", "pricing": {"prompt": 1e-06, "completion": 2e-06}}
+    assert parse_models([{**promo, "id": "org/m", "context_length": 8192}, sparse]) == [
+        LiveModel("org/m", 8192, None, 1e-06, 2e-06)
+    ]
+    assert parse_models([{**promo, "id": "org/free"}, {**promo, "id": "org/free"}]) == [
+        LiveModel("org/free", None, None, 0.0, 0.0)
+    ]
+
+
+def test_bare_uuid_ids_are_skipped() -> None:
+    """Custom or internal deployments appear under bare UUIDs (pi-gmicloud-ai drops them too)."""
+    payload = [
+        {"id": "3f2b8c1e-9a4d-4e7f-8b6a-1c2d3e4f5a6b", "context_length": 8192},
+        {"id": "3F2B8C1E-9A4D-4E7F-8B6A-1C2D3E4F5A6B"},
+        {"id": "org/model-3f2b8c1e-9a4d-4e7f-8b6a-1c2d3e4f5a6b"},  # a UUID inside a real id is kept
+    ]
+    assert parse_models(payload) == [LiveModel("org/model-3f2b8c1e-9a4d-4e7f-8b6a-1c2d3e4f5a6b")]
 
 
 def test_payload_shapes() -> None:

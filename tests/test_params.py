@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import litellm
 import pytest
@@ -118,6 +119,18 @@ def test_json_schema_is_downgraded_elsewhere(caplog: pytest.LogCaptureFixture) -
     assert "json_object instead of json_schema" in caplog.text
 
 
+def test_a_downgraded_schema_travels_in_a_user_turn() -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    fmt = {"type": "json_schema", "json_schema": {"name": "x", "schema": schema}}
+    turn = params.schema_turn(fmt, prep({"response_format": fmt})["response_format"])
+    assert turn is not None
+    assert turn["role"] == "user"
+    assert '"n": {\n      "type": "integer"' in turn["content"]
+    assert params.schema_turn(fmt, fmt) is None  # sent as json_schema: nothing to add
+    assert params.schema_turn({"type": "json_object"}, {"type": "json_object"}) is None
+    assert params.schema_turn(None, None) is None
+
+
 def test_reasoning_effort_also_switches_minimax_thinking() -> None:
     assert prep({"reasoning_effort": "high"}, model="MiniMaxAI/MiniMax-M2.1") == {
         "reasoning_effort": "high",
@@ -138,3 +151,24 @@ def test_readme_table_lists_every_parameter() -> None:
     section = readme.split("## Parameters", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
     assert documented == {p.name for p in params.PARAMS}
+
+
+# ---------------------------------------------------------------------- NaN and inf (issue 14, item 10) ---
+NON_FINITE_PARAMS = (
+    "temperature",
+    "top_p",
+    "min_p",
+    "repetition_penalty",
+    "presence_penalty",
+    "frequency_penalty",
+)
+
+
+@pytest.mark.parametrize("name", NON_FINITE_PARAMS)
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=["nan", "inf", "-inf"])
+def test_non_finite_numbers_are_refused_before_the_network(fault_gmi: Any, name: str, value: float) -> None:
+    with pytest.raises(litellm.BadRequestError, match=f"invalid {name}=.*finite"):
+        litellm.completion(
+            model=f"gmi/{MODEL}", messages=[{"role": "user", "content": "hi"}], num_retries=0, **{name: value}
+        )
+    assert fault_gmi.count() == 0

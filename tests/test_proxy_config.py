@@ -1,14 +1,18 @@
-"""``proxy_config.example.yaml``, unedited, in a real ``litellm --config`` proxy talking to the emulator.
+"""``proxy_config.example.yaml`` in a real ``litellm --config`` proxy talking to the emulator.
 
-On LiteLLM releases whose proxy cannot import an installed handler (1.81.1), the example's documented
-one-line shim variant runs instead. One proxy subprocess serves the whole module. It binds 127.0.0.1 on
-a free port and reaches GMI only through ``GMI_API_BASE`` (the emulator), which is how the example file
-is meant to be aimed elsewhere. These tests talk to live local processes, so they use no cassettes.
+The example runs as its header tells users to: unedited except for the ``include:`` of the model list
+that ``litellm-gmi proxy-config`` generates. On LiteLLM releases whose proxy cannot import an installed
+handler (1.81.1), the example's documented one-line shim variant runs instead. One proxy subprocess
+serves the whole module. It binds 127.0.0.1 on a free port and reaches GMI only through
+``GMI_API_BASE`` (the emulator), which is how the example file is meant to be aimed elsewhere. These
+tests talk to live local processes, so they use no cassettes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 import json
 import os
 import signal
@@ -17,6 +21,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +29,10 @@ from typing import Any
 import httpx
 import pytest
 
+from gmi_emulator import Fault, GMIEmulator
+from litellm_gmi.cli import main as litellm_gmi_cli
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.testing import Fault, GMIEmulator
+from litellm_gmi.native_routes import native_routes_available
 
 LITELLM_CLI = Path(sys.executable).with_name("litellm")
 CONFIG = Path(__file__).resolve().parents[1] / "proxy_config.example.yaml"
@@ -48,8 +55,19 @@ DEEPSEEK = "deepseek-ai/DeepSeek-V3.2"
 SMALL_CONTEXT_MODEL = "zai-org/GLM-4.7-FP8"
 SMALL_CONTEXT_LIMIT = 256
 """The `glm-4.7` entry's model, to which conftest's emulator gives a 256-token context."""
+LARGER_CONTEXT_MODEL = "zai-org/GLM-5.2-FP8"
+"""The `glm-5.2` entry's model, glm-4.7's context-window fallback (1,048,576 tokens in the catalog)."""
 CLAUDE = "anthropic/claude-sonnet-4.5"
-CONFIGURED_NAMES = {"deepseek-v3", "claude-sonnet", "glm-4.7", "kimi-k2-thinking"}
+CONFIGURED_NAMES = {
+    "deepseek-v3",
+    "claude-sonnet",
+    "glm-4.7",
+    "glm-5.2",
+    "kimi-k2-thinking",
+    "minimax-m2.7",
+    "gpt-5.2",
+}
+GENERATED = "gmi_models.yaml"
 HELLO = [{"role": "user", "content": "Say hello to the proxy."}]
 
 
@@ -58,6 +76,7 @@ class Proxy:
     base_url: str
     log_path: Path
     start_seconds: float
+    generated_names: list[str]
 
 
 # ------------------------------------------------------------------------------------------ the proxy ---
@@ -68,10 +87,17 @@ def _free_port() -> int:
 
 
 def _proxy_env(emulator: GMIEmulator) -> dict[str, str]:
+    return proxy_env(chat_base=emulator.chat_base, gmi_key=GMI_KEY)
+
+
+def proxy_env(*, chat_base: str, gmi_key: str, queue_base: str | None = None) -> dict[str, str]:
+    """The proxy's environment: GMI at ``chat_base`` (and ``queue_base``), nothing else reachable."""
     env = {k: v for k, v in os.environ.items() if k not in (*API_KEY_ENVS, "GMI_ORG_ID", "DATABASE_URL")}
+    if queue_base is not None:
+        env["GMI_QUEUE_API_BASE"] = queue_base
     env.update(
-        GMI_API_BASE=emulator.chat_base,
-        GMI_API_KEY=GMI_KEY,
+        GMI_API_BASE=chat_base,
+        GMI_API_KEY=gmi_key,
         LITELLM_MASTER_KEY=MASTER_KEY,
         LITELLM_LOCAL_MODEL_COST_MAP="True",
         # Anything that tries to leave the machine fails fast at a closed local port instead.
@@ -117,8 +143,19 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(timeout=15)
 
 
+def _generate_model_list(workdir: Path) -> list[str]:
+    """Run ``litellm-gmi proxy-config > gmi_models.yaml`` in ``workdir``; the model names it wrote."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert litellm_gmi_cli(["proxy-config"]) == 0
+    (workdir / GENERATED).write_text(out.getvalue())
+    return [
+        line.split(": ", 1)[1].strip('"') for line in out.getvalue().splitlines() if "- model_name: " in line
+    ]
+
+
 def _config_for_this_litellm(workdir: Path) -> Path:
-    """The example itself, or on LiteLLM releases that cannot import it, its documented shim variant.
+    """The example plus the include its header documents, and on old LiteLLM its shim variant.
 
     Older proxies (1.81.1 among them) load ``custom_handler`` only from a ``.py`` file beside the config,
     never from an installed package. The example's comment tells those users to add a one-line
@@ -126,24 +163,31 @@ def _config_for_this_litellm(workdir: Path) -> Path:
     """
     from litellm.proxy.types_utils.utils import get_instance_fn
 
+    text = CONFIG.read_text()
+    assert f"#   include:\n#     - {GENERATED}" in text  # what the header tells users to add
+    text += f"\ninclude:\n  - {GENERATED}\n"
     try:
         get_instance_fn(HANDLER, config_file_path=str(CONFIG))
     except ImportError:
-        pass
-    else:
-        return CONFIG
-    text = CONFIG.read_text()
-    assert f"custom_handler: {HANDLER}" in text
-    (workdir / "gmi_handler.py").write_text("from litellm_gmi import gmi_provider\n")
+        assert f"custom_handler: {HANDLER}" in text
+        (workdir / "gmi_handler.py").write_text("from litellm_gmi import gmi_provider\n")
+        text = text.replace(f"custom_handler: {HANDLER}", f"custom_handler: {SHIM_HANDLER}")
     variant = workdir / CONFIG.name
-    variant.write_text(text.replace(f"custom_handler: {HANDLER}", f"custom_handler: {SHIM_HANDLER}"))
+    variant.write_text(text)
     return variant
 
 
 @pytest.fixture(scope="module")
 def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
-    workdir = tmp_path_factory.mktemp("litellm_proxy")
+    with running_proxy(tmp_path_factory.mktemp("litellm_proxy"), _proxy_env(_emulator_server)) as running:
+        yield running
+
+
+@contextmanager
+def running_proxy(workdir: Path, env: dict[str, str]) -> Iterator[Proxy]:
+    """The example config served by a ``litellm`` process in ``workdir`` with ``env``, until exit."""
     log_path = workdir / "proxy.log"
+    generated = _generate_model_list(workdir)
     config = _config_for_this_litellm(workdir)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -154,13 +198,13 @@ def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactor
             command,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=_proxy_env(_emulator_server),
+            env=env,
             cwd=workdir,
             start_new_session=True,
         )
         try:
             _wait_ready(proc, base_url, log_path)
-            yield Proxy(base_url, log_path, time.monotonic() - started)
+            yield Proxy(base_url, log_path, time.monotonic() - started, generated)
         finally:
             _stop(proc)
 
@@ -227,6 +271,22 @@ def test_models_lists_configured_names(client: Any) -> None:
     assert with_wildcards >= {*CONFIGURED_NAMES, "gmi/*"}
 
 
+def test_models_lists_every_generated_gmi_model(client: Any, proxy: Proxy) -> None:
+    ids = {model.id for model in client.models.list()}
+
+    assert len(proxy.generated_names) > 100
+    assert set(proxy.generated_names) <= ids
+    assert {"gmi/MiniMaxAI/MiniMax-M3", "gmi/BAAI/bge-m3", "gmi/seedream-5.0-lite"} <= ids
+
+
+def test_generated_entry_answers_and_is_priced(client: Any, gmi_emulator: GMIEmulator) -> None:
+    raw = client.chat.completions.with_raw_response.create(model=f"gmi/{CLAUDE}", messages=HELLO)
+
+    assert raw.parse().choices[0].message.content
+    assert float(raw.headers["x-litellm-response-cost"]) > 0
+    _assert_through_litellm_gmi(_chat_requests(gmi_emulator)[-1])
+
+
 def test_response_cost_header_from_catalog(client: Any) -> None:
     raw = client.chat.completions.with_raw_response.create(model="deepseek-v3", messages=HELLO)
     usage = raw.parse().usage
@@ -269,7 +329,10 @@ def test_context_overflow_answered_by_context_window_fallback(client: Any, gmi_e
     response = client.chat.completions.create(model="glm-4.7", messages=long_prompt)
 
     assert response.choices[0].message.content
-    assert [r.json["model"] for r in _chat_requests(gmi_emulator)] == [SMALL_CONTEXT_MODEL, DEEPSEEK]
+    assert [r.json["model"] for r in _chat_requests(gmi_emulator)] == [
+        SMALL_CONTEXT_MODEL,
+        LARGER_CONTEXT_MODEL,
+    ]
 
 
 def test_failing_deployment_answered_by_fallback(client: Any, gmi_emulator: GMIEmulator) -> None:
@@ -351,10 +414,11 @@ def test_missing_client_key_is_openai_style_401(proxy: Proxy, gmi_emulator: GMIE
 
 # -------------------------------------------------------------------------------------------- bridges ---
 def test_anthropic_messages_bridge(proxy: Proxy, gmi_emulator: GMIEmulator) -> None:
+    # deepseek-v3 has no native /v1/messages, so LiteLLM translates the call to chat completions.
     response = httpx.post(
         f"{proxy.base_url}/v1/messages",
         headers={"x-api-key": MASTER_KEY, "anthropic-version": "2023-06-01"},
-        json={"model": "claude-sonnet", "max_tokens": 64, "messages": HELLO},
+        json={"model": "deepseek-v3", "max_tokens": 64, "messages": HELLO},
         timeout=60,
     )
 
@@ -364,7 +428,7 @@ def test_anthropic_messages_bridge(proxy: Proxy, gmi_emulator: GMIEmulator) -> N
     assert body["content"][0]["type"] == "text"
     assert body["content"][0]["text"]
     sent = _chat_requests(gmi_emulator)[-1]
-    assert sent.json["model"] == CLAUDE
+    assert sent.json["model"] == DEEPSEEK
     _assert_through_litellm_gmi(sent)
 
 
@@ -384,3 +448,145 @@ def test_responses_bridge(client: Any, gmi_emulator: GMIEmulator) -> None:
     sent = _chat_requests(gmi_emulator)[-1]
     assert sent.json["model"] == DEEPSEEK
     _assert_through_litellm_gmi(sent)
+
+
+# ----------------------------------------------------------------- coding agents: native endpoints ---
+# Claude Code and Codex, as their SDKs call the proxy. The example's agent entries declare
+# `model_info.supported_endpoints`, so LiteLLM forwards their calls untranslated to the emulator's
+# /v1/messages and /v1/responses (litellm_gmi.native_routes; README "Coding agents").
+native = pytest.mark.skipif(not native_routes_available(), reason="LiteLLM 1.81.1 has no pass-through")
+THINKING = {"type": "enabled", "budget_tokens": 2048}
+AGENT_MODELS = {"claude-sonnet": CLAUDE, "minimax-m2.7": "MiniMaxAI/MiniMax-M2.7"}
+GPT = "openai/gpt-5.2"
+
+
+@pytest.fixture
+def claude_code(proxy: Proxy) -> Any:
+    """Configured as Claude Code is: ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN (a bearer token)."""
+    anthropic = pytest.importorskip("anthropic")
+    return anthropic.Anthropic(base_url=proxy.base_url, auth_token=MASTER_KEY, max_retries=0, timeout=60)
+
+
+def _native_request(emulator: GMIEmulator, path: str) -> Any:
+    """The one request that reached ``path``, sent with our key and User-Agent (never the proxy key)."""
+    (sent,) = [r for r in emulator.requests.snapshot() if r.path == path]
+    _assert_through_litellm_gmi(sent)
+    assert MASTER_KEY not in repr(sent.headers)
+    assert _chat_requests(emulator) == []
+    return sent
+
+
+def _catalog_cost(model_id: str, uncached: int, output: int, cached: int = 0) -> float:
+    (row,) = (m for m in json.loads(CATALOG.read_text())["models"] if m["id"] == model_id)
+    cache_price = row["cache_read_input_token_cost"] if cached else 0.0
+    return (
+        uncached * row["input_cost_per_token"] + output * row["output_cost_per_token"] + cached * cache_price
+    )
+
+
+@native
+@pytest.mark.parametrize("name", sorted(AGENT_MODELS))
+def test_claude_code_thinking_reaches_gmi_unchanged(
+    claude_code: Any, gmi_emulator: GMIEmulator, name: str
+) -> None:
+    message = claude_code.messages.create(model=name, max_tokens=4096, thinking=THINKING, messages=HELLO)
+
+    assert [block.type for block in message.content] == ["thinking", "text"]
+    assert message.content[0].thinking
+    assert message.content[0].signature
+    assert message.content[1].text
+    sent = _native_request(gmi_emulator, "/v1/messages")
+    assert sent.json["model"] == AGENT_MODELS[name]
+    assert sent.json["thinking"] == THINKING
+
+
+@native
+@pytest.mark.parametrize("name", sorted(AGENT_MODELS))
+def test_claude_code_streamed_thinking_and_text(
+    claude_code: Any, gmi_emulator: GMIEmulator, name: str
+) -> None:
+    with claude_code.messages.stream(
+        model=name, max_tokens=4096, thinking=THINKING, messages=HELLO
+    ) as stream:
+        deltas = {event.delta.type for event in stream if event.type == "content_block_delta"}
+        message = stream.get_final_message()
+
+    assert {"thinking_delta", "signature_delta", "text_delta"} <= deltas
+    assert [block.type for block in message.content] == ["thinking", "text"]
+    assert message.content[1].text
+    sent = _native_request(gmi_emulator, "/v1/messages")
+    assert sent.json["thinking"] == THINKING
+    assert sent.json["stream"] is True
+
+
+@native
+def test_claude_code_cost_header_prices_cache_reads_from_the_catalog(
+    claude_code: Any, gmi_emulator: GMIEmulator
+) -> None:
+    """Through the wildcard, whose endpoints come from the catalog; Sonnet 4.6 has a cache-read price."""
+    model_id = "anthropic/claude-sonnet-4.6"
+    system = [{"type": "text", "text": "You answer briefly. " * 300, "cache_control": {"type": "ephemeral"}}]
+
+    def ask() -> Any:
+        return claude_code.messages.with_raw_response.create(
+            model=f"gmi/{model_id}", max_tokens=256, system=system, messages=HELLO
+        )
+
+    ask()  # writes the prompt cache
+    raw = ask()
+    usage = raw.parse().usage
+
+    assert usage.cache_read_input_tokens > 0
+    assert [r.json["system"] for r in gmi_emulator.requests.snapshot()] == [system, system]
+    expected = _catalog_cost(model_id, usage.input_tokens, usage.output_tokens, usage.cache_read_input_tokens)
+    assert float(raw.headers["x-litellm-response-cost"]) == pytest.approx(expected, rel=1e-6)
+
+
+@native
+@pytest.mark.parametrize("stream", [False, True])
+def test_codex_reasoning_reaches_gmi_responses(client: Any, gmi_emulator: GMIEmulator, stream: bool) -> None:
+    reasoning = {"effort": "high", "summary": "auto"}
+    if stream:
+        events = list(client.responses.create(model="gpt-5.2", input=HELLO, reasoning=reasoning, stream=True))
+        assert events[0].type == "response.created"
+        assert events[-1].type == "response.completed"
+        response = events[-1].response
+        assert (
+            "".join(e.delta for e in events if e.type == "response.output_text.delta") == response.output_text
+        )
+        # A stream's headers leave before its usage is known; the cost is in the final usage instead.
+        usage = response.usage
+        expected = _catalog_cost(GPT, usage.input_tokens, usage.output_tokens)
+        assert usage.model_dump()["cost"] == pytest.approx(expected, rel=1e-6)
+    else:
+        raw = client.responses.with_raw_response.create(model="gpt-5.2", input=HELLO, reasoning=reasoning)
+        response = raw.parse()
+        usage = response.usage
+        expected = _catalog_cost(GPT, usage.input_tokens, usage.output_tokens)
+        assert float(raw.headers["x-litellm-response-cost"]) == pytest.approx(expected, rel=1e-6)
+
+    assert response.output_text
+    sent = _native_request(gmi_emulator, "/v1/responses")
+    assert sent.json["model"] == GPT
+    assert sent.json["reasoning"] == reasoning
+    assert bool(sent.json.get("stream")) is stream
+
+
+@native
+def test_codex_previous_response_id_reaches_gmi_as_gmi_issued_it(
+    client: Any, gmi_emulator: GMIEmulator
+) -> None:
+    """The proxy rewrites response ids to remember the deployment; GMI must get back an id it issued."""
+    first = client.responses.create(model="gpt-5.2", input="My name is Ada.")
+    second = client.responses.create(model="gpt-5.2", input="What is my name?", previous_response_id=first.id)
+
+    assert second.output_text
+    sent = [r for r in gmi_emulator.requests.snapshot() if r.path == "/v1/responses"]
+    assert [r.json.get("previous_response_id") is None for r in sent] == [True, False]
+    stored = httpx.get(
+        f"{gmi_emulator.chat_base}/responses/{sent[1].json['previous_response_id']}",
+        headers={"Authorization": f"Bearer {GMI_KEY}"},
+        timeout=10,
+    )
+    assert stored.status_code == 200, stored.text
+    assert stored.json()["output"][-1]["content"][0]["text"] == first.output_text

@@ -75,7 +75,7 @@ def test_media_names_are_reexported_lazily() -> None:
 
 
 def test_every_media_name_is_listed_and_resolves() -> None:
-    media_names = litellm_gmi._MEDIA_NAMES
+    media_names = set(litellm_gmi._LAZY_MODULES["litellm_gmi.media"])
     assert media_names <= set(litellm_gmi.__all__)
     for name in media_names:
         assert getattr(litellm_gmi, name) is not None

@@ -6,7 +6,7 @@ key looks real, so a leak is unmistakable in a failure message.
 
 Found while writing this: LiteLLM's debug "POST Request Sent" curl line masks headers whose *names*
 contain ``authorization``/``key``/``token``/... only, so it printed ``X-Organization-ID`` in full on
-1.81.1 and 1.106.2. ``litellm_gmi.handler._mask_org_header_in_logs`` masks it in the copy handed to the
+1.81.1 and 1.106.2. ``litellm_gmi.handler.mask_org_header_in_logs`` masks it in the copy handed to the
 logger; :func:`test_org_header_is_still_sent` proves the request itself is unchanged.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,20 @@ import litellm
 import openai
 import pytest
 
+from gmi_emulator import Fault, GMIEmulator
 from litellm_gmi import gmi_provider
 from litellm_gmi.chat.transformation import GMIChatConfig
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.testing import Fault, GMIEmulator
+from litellm_gmi.native_routes import native_routes_available
+
+from fault_server import (
+    FaultServer,
+    Reply,
+    anthropic_events,
+    anthropic_message,
+    responses_answer,
+    responses_events,
+)
 
 KEY = "sk-gmi-HYGIENE-q7Lw2Zr9Xk4Tn8Vb3Mc6Hp1D"
 BAD_KEY = "sk-gmi-HYGIENE-invalid-R5tY8uJ2kP0wQ4zX"
@@ -39,25 +50,43 @@ SECRETS = (KEY, BAD_KEY, ORG, KEY[-12:], BAD_KEY[-12:])
 LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 
 
-@pytest.fixture
-def debug_env(
-    gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> Iterator[GMIEmulator]:
-    """Emulator with the hygiene key and organisation, and every LiteLLM debug switch on."""
+@contextmanager
+def _debugging_against(
+    api_base: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """The hygiene key and organisation aimed at ``api_base``, and every LiteLLM debug switch on."""
     for name in (*API_KEY_ENVS, "GMI_ORG_ID", "GMI_API_BASE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GMI_API_KEY", KEY)
     monkeypatch.setenv("GMI_ORG_ID", ORG)
-    monkeypatch.setenv("GMI_API_BASE", gmi_emulator.chat_base)
+    monkeypatch.setenv("GMI_API_BASE", api_base)
     levels = {name: logging.getLogger(name).level for name in LITELLM_LOGGERS}
     monkeypatch.setattr(litellm, "set_verbose", True)
     litellm._turn_on_debug()
     caplog.set_level(logging.DEBUG)
     try:
-        yield gmi_emulator
+        yield
     finally:
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
+
+
+@pytest.fixture
+def debug_env(
+    gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> Iterator[GMIEmulator]:
+    """Emulator with the hygiene key and organisation, and every LiteLLM debug switch on."""
+    with _debugging_against(gmi_emulator.chat_base, monkeypatch, caplog):
+        yield gmi_emulator
+
+
+@pytest.fixture
+def debug_fault_server(
+    fault_gmi: FaultServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> Iterator[FaultServer]:
+    """The same against the fault server, which answers /v1/messages and /v1/responses."""
+    with _debugging_against(fault_gmi.base, monkeypatch, caplog):
+        yield fault_gmi
 
 
 def assert_clean(text: str, where: str) -> None:
@@ -166,6 +195,32 @@ def test_org_header_is_still_sent(debug_env: GMIEmulator) -> None:
     sent = debug_env.requests.snapshot()[-1].headers
     assert sent["X-Organization-ID"] == ORG
     assert sent["Authorization"] == f"Bearer {KEY}"
+
+
+@pytest.mark.skipif(not native_routes_available(), reason="this LiteLLM has no pass-through")
+async def test_native_routes_log_neither_key_nor_org(
+    debug_fault_server: FaultServer, caplog: Any, capfd: Any
+) -> None:
+    debug_fault_server.script(
+        Reply(body=anthropic_message()),
+        Reply(kind="sse", events=anthropic_events(), done=False),
+        Reply(body=responses_answer()),
+        Reply(kind="sse", events=responses_events(), done=False),
+    )
+    claude, gpt = "gmi/anthropic/claude-sonnet-4.6", "gmi/openai/gpt-5.2"
+
+    await litellm.anthropic.messages.acreate(model=claude, max_tokens=64, messages=MESSAGES)
+    stream = await litellm.anthropic.messages.acreate(
+        model=claude, max_tokens=64, messages=MESSAGES, stream=True
+    )
+    assert [chunk async for chunk in stream]
+    await litellm.aresponses(model=gpt, input="Hi")
+    events = await litellm.aresponses(model=gpt, input="Hi", stream=True)
+    assert [event async for event in events]
+
+    assert [s.path for s in debug_fault_server.seen] == ["/v1/messages"] * 2 + ["/v1/responses"] * 2
+    assert {s.headers["X-Organization-ID"] for s in debug_fault_server.seen} == {ORG}
+    assert_logs_clean(caplog, capfd)
 
 
 # ------------------------------------------------------------------------------------- error paths ---

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
+import litellm
 import pytest
+from conftest import TEST_API_KEY
 from litellm.types.utils import ModelResponseStream
 
 from litellm_gmi.chat.streaming import (
@@ -18,6 +21,9 @@ from litellm_gmi.chat.streaming import (
 )
 from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.errors import GMIError
+
+from fault_server import FaultServer, Reply, chat_answer, good_stream
+from fault_server import chunk as fs_chunk
 
 
 def chunk(delta: dict[str, Any] | None = None, finish: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -140,3 +146,98 @@ def test_deltas_emptied_by_the_think_splitter_are_dropped() -> None:
 def test_the_shaper_matches_the_installed_litellm() -> None:
     expected = UsageBeforeFinish if STREAM_PASSTHROUGH else GenericChunks
     assert isinstance(shaper_for_litellm(), expected)
+
+
+# ----------------------------------------- against the independent fault server (issue 14, items 6, 11) ---
+MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
+MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
+STREAM_FAILURES = (litellm.APIConnectionError, litellm.ServiceUnavailableError, litellm.InternalServerError)
+"""1.106.2 wraps whatever a stream raises part-way in ``MidStreamFallbackError`` (a
+``ServiceUnavailableError``) carrying our error's text; 1.81.1 raises ours as it is."""
+
+
+def _sync_text(**kwargs: Any) -> str:
+    stream = litellm.completion(model=MODEL, messages=MESSAGES, stream=True, num_retries=0, **kwargs)
+    return "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
+
+
+async def _async_text(**kwargs: Any) -> str:
+    stream = await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True, num_retries=0, **kwargs)
+    return "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+
+
+INCOMPLETE = {
+    "event: error": (
+        Reply(
+            kind="sse", events=[fs_chunk("Par"), "event: error", {"message": "engine overloaded"}], done=False
+        ),
+        "engine overloaded",
+    ),
+    "0-byte 200": (Reply(kind="sse", events=[], done=False), "without a finish_reason"),
+    "no finish, no [DONE]": (
+        Reply(kind="sse", events=[fs_chunk("Par")], done=False),
+        "without a finish_reason",
+    ),
+}
+
+
+@pytest.mark.parametrize(("reply", "reason"), INCOMPLETE.values(), ids=INCOMPLETE.keys())
+def test_a_stream_that_does_not_finish_raises(fault_gmi: FaultServer, reply: Reply, reason: str) -> None:
+    fault_gmi.script(reply)
+    with pytest.raises(STREAM_FAILURES, match=reason):
+        _sync_text()
+
+
+@pytest.mark.parametrize(("reply", "reason"), INCOMPLETE.values(), ids=INCOMPLETE.keys())
+async def test_an_async_stream_that_does_not_finish_raises(
+    fault_gmi: FaultServer, reply: Reply, reason: str
+) -> None:
+    fault_gmi.script(reply)
+    with pytest.raises(STREAM_FAILURES, match=reason):
+        await _async_text()
+
+
+def test_a_finish_without_done_is_complete(fault_gmi: FaultServer) -> None:
+    fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is."), done=False))
+    assert _sync_text() == "Paris."
+
+
+@pytest.mark.parametrize("pretty", [False, True], ids=["one line", "pretty-printed"])
+def test_a_stream_answered_with_plain_json_keeps_the_content(fault_gmi: FaultServer, pretty: bool) -> None:
+    answer = chat_answer("Paris.")
+    body = json.dumps(answer, indent=2 if pretty else None).encode()
+    fault_gmi.script(Reply(body=body))
+    assert _sync_text() == "Paris."
+
+
+async def test_an_async_stream_answered_with_plain_json_keeps_the_content(fault_gmi: FaultServer) -> None:
+    fault_gmi.script(Reply(body=chat_answer("Paris.")))
+    assert await _async_text() == "Paris."
+
+
+async def test_an_async_stream_that_stalls_raises_a_typed_timeout_without_the_key(
+    fault_gmi: FaultServer,
+) -> None:
+    fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is."), stall_after=1, stall=3.0))
+    with pytest.raises(litellm.Timeout) as caught:
+        await _async_text(timeout=0.5)
+    seen: list[BaseException] = []
+    current: BaseException | None = caught.value
+    while current is not None and len(seen) < 10:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    for exc in seen:
+        assert not isinstance(exc, httpx.HTTPError)  # an httpx error carries the request, key included
+        assert TEST_API_KEY not in repr(exc) + str(exc)
+
+
+async def test_an_async_stream_whose_connection_drops_raises(fault_gmi: FaultServer) -> None:
+    fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is.", "It", "is"), reset_after=2))
+    with pytest.raises(STREAM_FAILURES, match="cut after"):
+        await _async_text()
+
+
+def test_a_stream_whose_connection_drops_raises(fault_gmi: FaultServer) -> None:
+    fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is.", "It", "is"), reset_after=2))
+    with pytest.raises(STREAM_FAILURES, match="cut after"):
+        _sync_text()

@@ -9,6 +9,8 @@ import pytest
 from litellm.types.videos.main import VideoObject
 
 import litellm_gmi
+from gmi_emulator import GMIEmulator
+from gmi_emulator.queue.artifacts import MEDIA
 from litellm_gmi.media import (
     avideo_content,
     avideo_generation,
@@ -18,13 +20,11 @@ from litellm_gmi.media import (
     video_status,
 )
 from litellm_gmi.media.video_params import video_payload
-from litellm_gmi.testing import GMIEmulator
-from litellm_gmi.testing.queue_jobs import MEDIA, queue_store
 
 
 @pytest.fixture
 def fast_queue(gmi_env: GMIEmulator) -> Iterator[GMIEmulator]:
-    store = queue_store(gmi_env.state)
+    store = gmi_env.state.queue
     step, store.step = store.step, 0.02
     yield gmi_env
     store.step = step

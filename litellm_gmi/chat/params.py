@@ -8,12 +8,14 @@ test keeps the two in step.
 
 from __future__ import annotations
 
+import json
 import logging
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-import litellm
+from litellm.exceptions import BadRequestError, UnsupportedParamsError
 
 from litellm_gmi.constants import CONTEXT_BEHAVIORS, MAX_STOP_SEQUENCES, PROVIDER, TOP_K_RANGE
 
@@ -30,6 +32,10 @@ def _number(low: float | None = None, high: float | None = None, *, integer: boo
         ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
         if isinstance(value, bool) or not ok_type:
             return f"must be {kind}"
+        if isinstance(value, float) and not math.isfinite(
+            value
+        ):  # NaN and inf pass every range test, and are not JSON
+            return f"must be a finite number, not {value!r}"
         if (low is not None and value < low) or (high is not None and value > high):
             return f"must be between {low} and {high}" if high is not None else f"must be at least {low}"
         return None
@@ -108,7 +114,8 @@ PARAMS: Final[tuple[Param, ...]] = (
         "response_format",
         _response_format,
         "`json_object` is sent; `json_schema` is sent to models the catalog marks "
-        "`supports_response_schema`, and downgraded to `json_object` (with a warning) otherwise",
+        "`supports_response_schema`, and downgraded to `json_object` (with a warning, the schema then "
+        "going in a last user turn) otherwise",
     ),
     Param("tools", _of_type(list, "a list"), "always sent, never dropped"),
     Param("tool_choice", _of_type((str, dict), "a string or an object"), "always sent with tools"),
@@ -179,7 +186,7 @@ def prepare_params(
             if drop_params:
                 logger.debug("litellm_gmi: dropping %r (drop_params=True)", name)
                 continue
-            raise litellm.UnsupportedParamsError(
+            raise UnsupportedParamsError(
                 status_code=400,
                 message=(
                     f"gmi does not accept the parameter {name!r}. Supported: "
@@ -193,7 +200,7 @@ def prepare_params(
             continue
         reason = param.check(value)
         if reason is not None:
-            raise litellm.BadRequestError(
+            raise BadRequestError(
                 message=f"gmi: invalid {name}={value!r}: {reason}", model=model, llm_provider=PROVIDER
             )
         out[param.wire_name] = value
@@ -206,18 +213,41 @@ def prepare_params(
     return out
 
 
+SCHEMA_TURN = "Answer with a JSON object that follows this JSON schema:\n```json\n{schema}\n```"
+"""The turn that carries a downgraded schema to the model."""
+
+
+def schema_turn(requested: Any, sent: Any) -> dict[str, str] | None:
+    """A user turn carrying the JSON schema when ``json_schema`` was downgraded to ``json_object``.
+
+    JSON mode alone only promises some JSON object; the model can follow the caller's shape only if it
+    sees the schema. LiteLLM does the same for Gemini models without response-schema support (a user
+    turn with the schema appended to the messages).
+    """
+    if not (isinstance(requested, Mapping) and requested.get("type") == "json_schema"):
+        return None
+    if not (isinstance(sent, Mapping) and sent.get("type") == "json_object"):
+        return None
+    spec = requested.get("json_schema")
+    schema = spec.get("schema") if isinstance(spec, Mapping) else None
+    if not isinstance(schema, Mapping):
+        return None
+    return {"role": "user", "content": SCHEMA_TURN.format(schema=json.dumps(schema, indent=2))}
+
+
 def _apply_response_format(out: dict[str, Any], *, model: str, supports_response_schema: bool) -> None:
     """GMI documents only ``json_object``; GMI's own AI-SDK provider downgrades schemas (facts §1.3).
 
     We send ``json_schema`` where the catalog says the model honours it, and downgrade elsewhere, so a
-    schema request never fails on a model that would reject the field.
+    schema request never fails on a model that would reject the field; :func:`schema_turn` then hands
+    the schema to the model in the messages.
     """
     fmt = out.get("response_format")
     if not isinstance(fmt, Mapping) or fmt.get("type") != "json_schema" or supports_response_schema:
         return
     logger.warning(
         "litellm_gmi: %s is not marked supports_response_schema; sending response_format json_object "
-        "instead of json_schema",
+        "instead of json_schema, with the schema in a last user turn",
         model,
     )
     out["response_format"] = {"type": "json_object"}

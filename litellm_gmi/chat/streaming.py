@@ -11,43 +11,116 @@ import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Protocol
 
+import httpx
+from litellm.exceptions import Timeout
 from litellm.llms.openai.chat.gpt_transformation import OpenAIChatCompletionStreamingHandler
 from litellm.types.utils import ModelResponseStream
+from typing_extensions import override
 
 from litellm_gmi.chat.reasoning import ThinkTagSplitter
 from litellm_gmi.compat import STREAM_PASSTHROUGH
-from litellm_gmi.errors import GMIError, extract_message
+from litellm_gmi.constants import PROVIDER
+from litellm_gmi.errors import GMIError, StreamCutError, extract_message
 
 
-class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[misc]
-    """Parses one GMI SSE chunk at a time into a :class:`ModelResponseStream`."""
+class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
+    """Parses one GMI SSE chunk at a time into a :class:`ModelResponseStream`.
+
+    Beyond LiteLLM's OpenAI iterator it refuses the ways a stream can end looking like a success that
+    is not one (issue 14): an ``event: error`` record, a stream that stops before any
+    ``finish_reason`` or ``[DONE]`` (a 0-byte body included), a connection cut or stalled mid-way
+    (as LiteLLM's typed errors, whatever its release does with raw httpx ones). A stream request
+    answered with a plain JSON completion is read as one chunk rather than dropped.
+    """
 
     def __init__(self, streaming_response: Any, sync_stream: bool, json_mode: bool | None = False) -> None:
         super().__init__(streaming_response=streaming_response, sync_stream=sync_stream, json_mode=json_mode)
         self._splitter = ThinkTagSplitter()
+        self._error_event = False
+        self._ended = False  # a finish_reason or [DONE] arrived
+        self._chunks = 0
+        self._json_lines: list[str] = []  # a plain JSON answer spread over several lines
 
+    @override
+    def __next__(self) -> Any:
+        try:
+            return super().__next__()  # type: ignore[no-untyped-call]
+        except StopIteration:
+            self._check_ended()
+            raise
+        except httpx.TransportError as exc:
+            failure = _transport_failure(exc, self._chunks)
+        raise failure  # outside the except block: nothing chains the httpx error, whose request has the key
+
+    @override
+    async def __anext__(self) -> Any:
+        try:
+            return await super().__anext__()  # type: ignore[no-untyped-call]
+        except StopAsyncIteration:
+            self._check_ended()
+            raise
+        except httpx.TransportError as exc:
+            failure = _transport_failure(exc, self._chunks)
+        raise failure  # outside the except block: nothing chains the httpx error, whose request has the key
+
+    def _check_ended(self) -> None:
+        if self._json_lines:
+            _raise_if_garbled("".join(self._json_lines))
+        if not self._ended:
+            raise StreamCutError(
+                status_code=502,
+                message=f"GMI's stream ended after {self._chunks} chunks without a finish_reason or "
+                "[DONE]: the answer is incomplete",
+            )
+
+    @override
     def _handle_string_chunk(self, str_line: str) -> Any:
         """A line that is neither SSE nor JSON fails the stream instead of ending it empty.
 
         LiteLLM's iterator turns an unparseable line into an empty chunk, so a truncated or non-SSE body
         (a proxy's HTML page, a cut JSON answer) looked like a successful, empty completion.
         """
+        text = str_line.strip()
+        if text.startswith("event:"):
+            self._error_event = text[6:].strip() == "error"
+            return super()._handle_string_chunk("")
+        if text in {"data: [DONE]", "[DONE]"}:
+            self._ended = True
+            return super()._handle_string_chunk(str_line)
+        if self._json_lines or (text.startswith("{") and not self._chunks and not _is_json(text)):
+            return self._plain_json_line(str_line)
         _raise_if_garbled(str_line)
         return super()._handle_string_chunk(str_line)
 
+    def _plain_json_line(self, line: str) -> Any:
+        """Collect a pretty-printed JSON answer line by line until it parses."""
+        self._json_lines.append(line)
+        try:
+            parsed = json.loads("".join(self._json_lines))
+        except ValueError:
+            return super()._handle_string_chunk("")
+        self._json_lines.clear()
+        return self.chunk_parser(parsed) if isinstance(parsed, dict) else super()._handle_string_chunk("")
+
+    @override
     def chunk_parser(self, chunk: dict[str, Any]) -> ModelResponseStream:
+        self._chunks += 1
         error = chunk.get("error")
-        if error:
+        if error or self._error_event:
             code = error.get("code") if isinstance(error, dict) else None
             status = code if isinstance(code, int) and 400 <= code < 600 else 500
-            raise GMIError(status_code=status, message=extract_message(json.dumps(chunk)))
+            message = extract_message(json.dumps(chunk)) or "GMI sent an error event"
+            raise GMIError(status_code=status, message=message)
         for choice in chunk.get("choices") or []:
+            if "delta" not in choice and isinstance(choice.get("message"), dict):
+                choice["delta"] = choice.pop("message")  # a plain completion answering a stream request
             delta = choice.get("delta") or {}
             content = delta.get("content")
             reasoning, text = (
                 self._splitter.feed(content) if isinstance(content, str) and content else ("", "")
             )
             if choice.get("finish_reason"):
+                self._ended = True
                 held_reasoning, held_text = self._splitter.flush()
                 reasoning, text = reasoning + held_reasoning, text + held_text
             if isinstance(content, str) or text:
@@ -65,6 +138,30 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):  # type: ignore[m
         if chunk.get("usage"):
             fields["usage"] = chunk["usage"]
         return ModelResponseStream(**fields)
+
+
+def _transport_failure(exc: httpx.TransportError, chunks: int) -> Exception:
+    """A stalled stream as LiteLLM's ``Timeout``, a cut one as :class:`StreamCutError`."""
+    if isinstance(exc, httpx.TimeoutException):
+        timeout: Exception = Timeout(
+            message=f"GMI's stream stalled: no data within the read timeout ({type(exc).__name__})",
+            model="",
+            llm_provider=PROVIDER,
+        )
+        return timeout
+    return StreamCutError(
+        status_code=502,
+        message=f"GMI's stream was cut after {chunks} chunks, the answer is incomplete "
+        f"({type(exc).__name__}: {str(exc)[:200]})",
+    )
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 _SSE_FIELDS = ("event:", "id:", "retry:")

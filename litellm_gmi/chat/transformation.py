@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from litellm.llms.base_llm.chat.transformation import BaseLLMException
 from litellm.llms.openai.chat.gpt_transformation import OpenAIGPTConfig
 from litellm.llms.openai.common_utils import OpenAIError
 from litellm.types.utils import ModelResponse
+from typing_extensions import override
 
 from litellm_gmi.chat import params as gmi_params
 from litellm_gmi.chat.reasoning import split_think
@@ -31,7 +33,7 @@ ORG_ID_PARAM = "organization"
 """LiteLLM's own name for an organisation (``completion(organization=...)``), sent as X-Organization-ID."""
 
 
-class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
+class GMIChatConfig(OpenAIGPTConfig):
     """Chat completions on ``https://api.gmi-serving.com/v1``."""
 
     # GMI-only parameters, declared like Fireworks declares its own.
@@ -42,12 +44,15 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
     min_p: float | None = None
 
     @property
+    @override
     def custom_llm_provider(self) -> str:
         return PROVIDER
 
+    @override
     def get_supported_openai_params(self, model: str) -> list[str]:
         return [p.name for p in gmi_params.PARAMS]
 
+    @override
     def map_openai_params(
         self,
         non_default_params: dict[str, Any],
@@ -66,6 +71,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
         )
         return optional_params
 
+    @override
     def validate_environment(
         self,
         headers: dict[str, Any],
@@ -83,6 +89,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
         merged = merge_headers(base, headers)
         return merge_headers(merged, {"Authorization": base["Authorization"]})
 
+    @override
     def get_complete_url(
         self,
         api_base: str | None,
@@ -95,6 +102,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
         base = resolve_api_base(api_base)
         return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
 
+    @override
     def transform_request(
         self,
         model: str,
@@ -111,6 +119,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
             body["tool_choice"] = tool_choice
         return body
 
+    @override
     def transform_response(
         self,
         model: str,
@@ -125,6 +134,7 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
         api_key: str | None = None,
         json_mode: bool | None = None,
     ) -> ModelResponse:
+        unreadable = ""
         try:
             response: ModelResponse = super().transform_response(
                 model,
@@ -139,13 +149,20 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
                 api_key,
                 json_mode,
             )
-        except OpenAIError as exc:  # the parent's only raise here: a body that is not JSON
+        except OpenAIError:  # a body that is not JSON
+            unreadable = "is not JSON"
+        except BaseLLMException:
+            raise
+        except Exception:  # JSON of the wrong shape; LiteLLM's text carries a traceback
+            unreadable = "is not a chat completion"
+        if unreadable:
+            # Raised outside the except block, with nothing chained: LiteLLM's proxy answers 400
+            # "Invalid request format" to any error with an AttributeError in its chain.
+            raise _unreadable(raw_response, unreadable)
+        if not response.choices:  # an empty answer must not pass as a successful one
             raise GMIError(
-                status_code=502,
-                message=f"GMI returned a body that is not JSON ({len(raw_response.content)} bytes): "
-                f"{raw_response.text[:200]!r}",
-                headers=raw_response.headers,
-            ) from exc
+                status_code=502, message="GMI answered 200 with no choices", headers=raw_response.headers
+            )
         for choice in response.choices:
             message = getattr(choice, "message", None)
             content = getattr(message, "content", None)
@@ -157,17 +174,29 @@ class GMIChatConfig(OpenAIGPTConfig):  # type: ignore[misc]
                 message.reasoning_content = reasoning
         return response
 
+    @override
     def get_error_class(
         self, error_message: str, status_code: int, headers: dict[str, Any] | httpx.Headers
     ) -> GMIError:
         return GMIError(status_code=status_code, message=extract_message(error_message), headers=headers)
 
+    @override
     def get_model_response_iterator(
         self, streaming_response: Any, sync_stream: bool, json_mode: bool | None = False
     ) -> GMIStreamIterator:
         return GMIStreamIterator(
             streaming_response=streaming_response, sync_stream=sync_stream, json_mode=json_mode
         )
+
+
+def _unreadable(raw_response: httpx.Response, why: str) -> GMIError:
+    """A 200 whose body is not an answer: GMI's (or a proxy's) fault, reported as a 502, not a 400."""
+    return GMIError(
+        status_code=502,
+        message=f"GMI returned a body that {why} ({len(raw_response.content)} bytes): "
+        f"{raw_response.text[:200]!r}",
+        headers=raw_response.headers,
+    )
 
 
 def supports_response_schema(model: str) -> bool:

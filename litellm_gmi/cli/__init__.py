@@ -12,6 +12,7 @@ _SUBCOMMANDS = {
     "media": ("litellm_gmi.cli.media", "Submit, watch and fetch request-queue jobs (video, image, audio)."),
     "emulator": ("litellm_gmi.cli.emulator", "Run the local GMI emulator on 127.0.0.1."),
     "demo": ("litellm_gmi.cli.demo", "Plain, streamed and tool calls plus a cost lookup, live or emulated."),
+    "proxy-config": ("litellm_gmi.cli.proxy_config", "Print a proxy model_list for every catalog model."),
 }
 
 
@@ -30,7 +31,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert callable(run)
     result = run(args[1:])
     return int(result)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,7 +1,8 @@
 """``litellm-gmi demo``: a plain call, a streamed call, a tool call and a cost lookup.
 
-Against GMI itself when a key is set (``GMI_API_KEY`` or an alias), otherwise against the package's
-local emulator, started for the demo on a free port, so a newcomer sees it work with no account.
+Against GMI itself when a key is set (``GMI_API_KEY`` or an alias), otherwise against the local
+emulator (the separate ``gmi-emulator`` distribution), started for the demo on a free port, so a
+newcomer sees it work with no account.
 """
 
 from __future__ import annotations
@@ -36,7 +37,12 @@ def run(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     with ExitStack() as stack:
-        target = _target(stack)
+        try:
+            target = _target(stack)
+        except ImportError:
+            from litellm_gmi.cli.emulator import missing
+
+            return missing("litellm-gmi demo")
         print(f"# litellm_gmi demo against {target}\n", flush=True)
         return _calls(f"gmi/{args.model}", f"gmi/{args.tool_model}")
 
@@ -45,7 +51,7 @@ def _target(stack: ExitStack) -> str:
     """Use GMI when a key is set; otherwise start the emulator and point the environment at it."""
     if any(os.environ.get(name) for name in API_KEY_ENVS):
         return os.environ.get(API_BASE_ENV) or "GMI Cloud (live API)"
-    from litellm_gmi.testing import GMIEmulator
+    from gmi_emulator import GMIEmulator  # ImportError: run() prints how to install it
 
     emulator = stack.enter_context(GMIEmulator())
     saved = {name: os.environ.get(name) for name in ("GMI_API_KEY", API_BASE_ENV)}
@@ -65,6 +71,7 @@ def _restore(saved: dict[str, str | None]) -> None:
 
 def _calls(model: str, tool_model: str) -> int:
     import litellm
+    from litellm.exceptions import AuthenticationError
 
     import litellm_gmi  # noqa: F401 - registers the gmi/ provider
 
@@ -95,7 +102,7 @@ def _calls(model: str, tool_model: str) -> int:
             f"{model}: context {info['max_input_tokens']:,} tokens, ${per_million[0]:.2f} / "
             f"${per_million[1]:.2f} per 1M tokens in/out; call 1 cost ${cost:.8f}",
         )
-    except litellm.AuthenticationError as exc:
+    except AuthenticationError as exc:
         print(f"\nauthentication failed: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a demo reports any failure in one line

@@ -4,20 +4,21 @@ Records print as JSON on stdout; progress and errors go to stderr. Exit codes: 0
 API failed, 2 usage or missing key, 3 timed out (including "stuck in queued").
 """
 
+# Only light imports at module level: `--help` and usage errors must not load LiteLLM (tests/test_cli.py);
+# even litellm_gmi.media would (its __init__ loads the client). run() imports them once arguments parsed.
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 import time
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import litellm
+from litellm_gmi.constants import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 
-from litellm_gmi.media.errors import QueueTimeoutError, RequestFailedError
-from litellm_gmi.media.protocol import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, dump
-from litellm_gmi.media.queue_client import RequestQueueClient
-from litellm_gmi.media.records import QueueRequest
+if TYPE_CHECKING:
+    from litellm_gmi.media.queue_client import RequestQueueClient
+    from litellm_gmi.media.records import QueueRequest
 
 EXIT_FAILED, EXIT_USAGE, EXIT_TIMEOUT = 1, 2, 3
 
@@ -100,6 +101,8 @@ def _wait(client: RequestQueueClient, request: str | QueueRequest, args: argpars
 
 def _act(client: RequestQueueClient, args: argparse.Namespace) -> str:
     """Do the action; return what goes to stdout."""
+    from litellm_gmi.media.protocol import dump
+
     if args.action == "submit":
         record = client.submit(args.model, _payload(args))
         return dump(_wait(client, record, args) if args.wait else record)
@@ -120,9 +123,13 @@ def run(argv: list[str]) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from litellm.exceptions import AuthenticationError
+
+    from litellm_gmi.media.errors import QueueTimeoutError, RequestFailedError
+
     try:
-        client = RequestQueueClient(api_base=args.api_base)
-    except litellm.AuthenticationError as exc:  # no key configured: raised before any network call
+        client = make_client(args.api_base)
+    except AuthenticationError as exc:  # no key configured: raised before any network call
         return _fail(EXIT_USAGE, exc)
     try:
         with client:
@@ -136,6 +143,13 @@ def run(argv: list[str]) -> int:
     except Exception as exc:  # any other LiteLLM/HTTP error: one line, not a traceback
         return _fail(EXIT_FAILED, exc)
     return 0
+
+
+def make_client(api_base: str | None) -> RequestQueueClient:
+    """The client every action uses; tests swap it for one on a fake clock."""
+    from litellm_gmi.media.queue_client import RequestQueueClient
+
+    return RequestQueueClient(api_base=api_base)
 
 
 def _fail(code: int, exc: BaseException) -> int:

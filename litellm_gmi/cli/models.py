@@ -1,62 +1,49 @@
 """``litellm-gmi models``: list GMI's live chat models, diff them against the catalog, or refresh it.
 
+``--write`` stores the live figures as the user's catalog overlay (``--catalog PATH``,
+``$LITELLM_GMI_CATALOG`` or the user cache directory), never in the installed package; ``--diff``
+compares the live list with the catalog litellm_gmi loads, overlay included.
+
 Exit codes: 0 done, 1 GMI or the network failed, 2 usage error or no API key.
 """
 
+# Only light imports at module level: `--help` and usage errors must not load LiteLLM (tests/test_cli.py).
+# The catalog and the refresh (httpx, the credential helpers) load in the functions using them.
 from __future__ import annotations
 
 import argparse
-import datetime
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from litellm_gmi.catalog import catalog_path, read_document
-from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.credentials import auth_headers, resolve_api_base, resolve_api_key, resolve_org_id
-from litellm_gmi.errors import extract_message
-from litellm_gmi.model_refresh import (
-    CatalogDiff,
-    LiveModel,
-    diff_catalog,
-    merge_catalog,
-    parse_models,
-    write_document,
-)
+from litellm_gmi.model_refresh import CatalogDiff, LiveModel, diff_catalog
 
 PROG = "litellm-gmi models"
-
-
-class CommandError(Exception):
-    """A failure worth one line on stderr; ``code`` is the exit status."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def run(argv: list[str]) -> int:
     """Entry point used by :func:`litellm_gmi.cli.main`."""
     args = _parser().parse_args(argv)
+    from litellm_gmi.catalog import effective_document
+    from litellm_gmi.refresh import RefreshError, fetch_live_models, refresh_models
+
+    overlay = Path(args.catalog).expanduser() if args.catalog else None
     try:
-        live = fetch_models(args.api_base, args.org_id, args.timeout)
-        path = Path(args.catalog) if args.catalog else catalog_path()
         if args.write:
-            document = read_document(path)
-            diff = diff_catalog(_by_id(document), live)
-            write_document(merge_catalog(document, live, today=_today()), path)
-            print(format_diff(diff) + f"\nwrote {path}")
-        elif args.diff:
-            print(format_diff(diff_catalog(_by_id(read_document(path)), live)))
+            before = _by_id(effective_document(overlay))
+            result = refresh_models(None, args.api_base, overlay, org_id=args.org_id, timeout=args.timeout)
+            print(format_diff(diff_catalog(before, result.models)) + f"\nwrote {result.path}")
+            return 0
+        live = fetch_live_models(None, args.api_base, org_id=args.org_id, timeout=args.timeout)
+        if args.diff:
+            print(format_diff(diff_catalog(_by_id(effective_document(overlay)), live)))
         else:
             print(format_table(live))
-    except CommandError as exc:
+    except RefreshError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return exc.code
-    except (OSError, ValueError) as exc:  # unreadable or malformed catalog file
+    except (OSError, ValueError) as exc:  # unreadable catalog, or an overlay path inside the package
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
     return 0
@@ -68,33 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     action.add_argument(
         "--diff", action="store_true", help="show models added, removed or changed vs the catalog"
     )
-    action.add_argument("--write", action="store_true", help="update the catalog file with the live figures")
-    parser.add_argument("--catalog", metavar="PATH", help="catalog file (default: the one litellm_gmi loads)")
+    action.add_argument("--write", action="store_true", help="store the live figures as your catalog overlay")
+    parser.add_argument(
+        "--catalog",
+        metavar="PATH",
+        help="overlay file to write and compare with (default: $LITELLM_GMI_CATALOG or the user cache)",
+    )
     parser.add_argument("--api-base", help="chat API base (default: $GMI_API_BASE or GMI's public endpoint)")
     parser.add_argument("--org-id", help="organisation id sent as X-Organization-ID (default: $GMI_ORG_ID)")
     parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="HTTP timeout")
     return parser
-
-
-def fetch_models(api_base: str | None, org_id: str | None, timeout: float) -> list[LiveModel]:
-    """``GET <api base>/models``, parsed tolerantly; raises :class:`CommandError` on any failure."""
-    try:
-        key = resolve_api_key(None)
-    except Exception as exc:  # LiteLLM's AuthenticationError; its text is long and LiteLLM-prefixed
-        raise CommandError(f"no GMI API key: set one of {', '.join(API_KEY_ENVS)}", 2) from exc
-    url = f"{resolve_api_base(api_base)}/models"
-    try:
-        response = httpx.get(url, headers=auth_headers(key, resolve_org_id(org_id)), timeout=timeout)
-    except httpx.HTTPError as exc:
-        raise CommandError(f"GET {url} failed: {type(exc).__name__}: {exc}", 1) from exc
-    if response.status_code >= 400:
-        reason = extract_message(response.text) or response.reason_phrase
-        raise CommandError(f"GMI returned HTTP {response.status_code}: {_one_line(reason)}", 1)
-    try:
-        payload = response.json()
-    except ValueError as exc:
-        raise CommandError(f"GET {url} did not return JSON", 1) from exc
-    return parse_models(payload)
 
 
 def format_table(models: Sequence[LiveModel]) -> str:
@@ -152,12 +122,4 @@ def _figure(name: str, value: float | None) -> str:
     """Prices shown per 1M tokens, like the table; token counts as they are."""
     if value is None:
         return "-"
-    return f"${_per_million(value)}/M" if name.endswith("cost_per_token") else str(int(value))
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:300]
-
-
-def _today() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    return f"${_per_million(value)}/M" if "cost" in name else str(int(value))

@@ -14,6 +14,7 @@ from litellm_gmi.media.errors import (
     QueueTimeoutError,
     RequestCancelledError,
     RequestFailedError,
+    SubmitUncertainError,
 )
 from litellm_gmi.media.queue_client import AsyncRequestQueueClient, RequestQueueClient
 from litellm_gmi.media.records import (
@@ -42,6 +43,7 @@ __all__ = [
     "RequestFailedError",
     "RequestQueueClient",
     "RequestStatus",
+    "SubmitUncertainError",
     "artifact_urls",
     "avideo_content",
     "avideo_generation",

@@ -5,18 +5,24 @@ unchanged (LiteLLM re-raises its own exception types as they are) and so that ``
 keeps working. Each carries the last :class:`QueueRequest` seen.
 
 Retrying any of them means a new submit, and GMI bills every accepted submit: nothing in this package
-retries them, and a caller's retry policy should not either.
+retries them, and neither does LiteLLM's Router or proxy. Their ``status_code`` is
+:data:`NOT_RETRYABLE_STATUS` (424), which ``litellm.utils.should_retry`` (retries 408, 409, 429 and 5xx
+only) and ``Router.should_retry_this_error`` refuse to retry; their classes stay ``APIError`` and
+``Timeout`` so ``except litellm.Timeout`` keeps working. tests/test_queue_faults.py pins this.
 """
 
 from __future__ import annotations
 
-import litellm
+from litellm.exceptions import APIError, Timeout
 
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.media.records import QueueRequest
 
+NOT_RETRYABLE_STATUS = 424
+"""424 Failed Dependency: the job GMI accepted (and bills) gave no artifact; resubmitting bills again."""
 
-class RequestFailedError(litellm.APIError):  # type: ignore[misc]
+
+class RequestFailedError(APIError):
     """GMI finished the job with ``failed``; :attr:`reason` is GMI's explanation when it gave one."""
 
     def __init__(self, record: QueueRequest, message: str | None = None) -> None:
@@ -27,14 +33,16 @@ class RequestFailedError(litellm.APIError):  # type: ignore[misc]
             f"GMI request {record.request_id} ({record.model}) {record.status}: "
             f"{self.reason or 'GMI gave no reason'}"
         )
-        super().__init__(status_code=500, message=text, llm_provider=PROVIDER, model=record.model)
+        super().__init__(
+            status_code=NOT_RETRYABLE_STATUS, message=text, llm_provider=PROVIDER, model=record.model
+        )
 
 
 class RequestCancelledError(RequestFailedError):
     """The job ended ``cancelled`` (by ``DELETE /requests/{id}`` or by GMI)."""
 
 
-class QueueTimeoutError(litellm.Timeout):  # type: ignore[misc]
+class QueueTimeoutError(Timeout):
     """The job was still running when the wait's overall timeout ran out; it may still finish (and bill)."""
 
     def __init__(
@@ -49,6 +57,7 @@ class QueueTimeoutError(litellm.Timeout):  # type: ignore[misc]
             "it keeps running on GMI: poll it again later or cancel it"
         )
         super().__init__(message=text, model=record.model if record else "", llm_provider=PROVIDER)
+        self.status_code = NOT_RETRYABLE_STATUS  # litellm.Timeout says 408, which every retry layer retries
 
 
 class QueueStuckError(QueueTimeoutError):
@@ -61,4 +70,24 @@ class QueueStuckError(QueueTimeoutError):
             timeout,
             f"GMI request {record.request_id} is still queued after {timeout:g}s and was never picked up "
             f"(updated_at == created_at): model {record.model!r} may be unavailable on GMI right now",
+        )
+
+
+class SubmitUncertainError(APIError):
+    """A submit failed in a way that does not say whether GMI accepted (and bills) the job.
+
+    A 5xx answer, or a connection lost or timed out after the request was sent. Not retried here, and
+    not by LiteLLM (status :data:`NOT_RETRYABLE_STATUS`): list the model's requests
+    (``RequestQueueClient.list_requests``) before submitting again. ``upstream_status`` is GMI's status
+    (``None`` for a lost connection) and the original error is chained.
+    """
+
+    def __init__(self, model: str, reason: str, upstream_status: int | None = None) -> None:
+        self.upstream_status = upstream_status
+        super().__init__(
+            status_code=NOT_RETRYABLE_STATUS,
+            message=f"GMI submit to {model} failed and may still have been accepted (and billed): {reason}. "
+            "Check list_requests() before submitting again",
+            llm_provider=PROVIDER,
+            model=model,
         )

@@ -26,15 +26,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import httpx
 import litellm
+from litellm.exceptions import APIError
 from litellm.types.utils import ImageObject, ImageResponse
 
-from litellm_gmi.constants import PROVIDER
+from litellm_gmi.constants import DEFAULT_WAIT_TIMEOUT, PROVIDER
 from litellm_gmi.media.inputs import classify
 from litellm_gmi.media.pricing import media_cost
-from litellm_gmi.media.protocol import DEFAULT_WAIT_TIMEOUT
-from litellm_gmi.media.queue_client import AsyncRequestQueueClient, RequestQueueClient
+from litellm_gmi.media.queue_client import (
+    DEFAULT_HTTP_TIMEOUT,
+    AsyncRequestQueueClient,
+    RequestQueueClient,
+    http_timeout,
+    seconds,
+)
 from litellm_gmi.media.records import QueueRequest, artifact_urls
 
 _CONTROL = ("poll_interval", "max_poll_interval")
@@ -56,6 +61,8 @@ class ImageJob:
     org_id: str | None = None
     want_b64: bool = False
     wait: dict[str, Any] = field(default_factory=dict)
+    http_timeout: float = DEFAULT_HTTP_TIMEOUT
+    """Each HTTP call's bound: the caller's ``timeout`` when it is shorter than the default."""
     inputs: list[Any] = field(default_factory=list)
     """``image_edit`` inputs still to be turned into URLs."""
 
@@ -86,6 +93,7 @@ def prepare(
         org_id=params.get("org_id"),
         want_b64=response_format == "b64_json",
         wait=wait,
+        http_timeout=http_timeout(timeout),
         inputs=items,
     )
 
@@ -114,7 +122,7 @@ def result_urls(record: QueueRequest) -> list[str]:
     """The images; GMI has put an image job's only URL in ``thumbnail_image_url`` before."""
     urls = artifact_urls(record.outcome, thumbnail_fallback=True)
     if not urls:
-        raise litellm.APIError(
+        raise APIError(
             status_code=502,
             message=f"GMI request {record.request_id} succeeded without any image URL: {dict(record.raw)}",
             llm_provider=PROVIDER,
@@ -137,7 +145,7 @@ def image_generation(
 ) -> ImageResponse:
     """Submit, wait and convert; what ``GMIProvider.image_generation`` delegates to."""
     job = prepare(model, prompt, optional_params, timeout)
-    with RequestQueueClient(api_key, api_base, job.org_id) as client:
+    with RequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
         return _run(client, job, model_response)
 
 
@@ -155,7 +163,7 @@ def image_edit(
 ) -> ImageResponse:
     """Upload local inputs, then as :func:`image_generation` with them as the payload's ``image`` list."""
     job = prepare(model, prompt, optional_params, timeout, image)
-    with RequestQueueClient(api_key, api_base, job.org_id) as client:
+    with RequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
         refs = [item if isinstance(item, str) else client.upload(*item) for item in map(classify, job.inputs)]
         return _run(client, _with_images(job, refs), model_response)
 
@@ -179,7 +187,7 @@ async def aimage_generation(
     **_litellm: Any,
 ) -> ImageResponse:
     job = prepare(model, prompt, optional_params, timeout)
-    async with AsyncRequestQueueClient(api_key, api_base, job.org_id) as client:
+    async with AsyncRequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
         return await _arun(client, job, model_response)
 
 
@@ -196,7 +204,7 @@ async def aimage_edit(
     **_litellm: Any,
 ) -> ImageResponse:
     job = prepare(model, prompt, optional_params, timeout, image)
-    async with AsyncRequestQueueClient(api_key, api_base, job.org_id) as client:
+    async with AsyncRequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
         refs = [
             item if isinstance(item, str) else await client.upload(*item)
             for item in map(classify, job.inputs)
@@ -225,11 +233,5 @@ def _litellm_internal_names() -> frozenset[str]:
 
 
 def _seconds(timeout: Any) -> float:
-    """LiteLLM's ``timeout`` (number, string or ``httpx.Timeout``) as the wait's overall seconds."""
-    if isinstance(timeout, httpx.Timeout):
-        timeout = timeout.read
-    try:
-        value = float(timeout)
-    except (TypeError, ValueError):
-        return DEFAULT_WAIT_TIMEOUT
-    return value if value > 0 else DEFAULT_WAIT_TIMEOUT
+    """LiteLLM's ``timeout`` as the wait's overall seconds."""
+    return seconds(timeout, DEFAULT_WAIT_TIMEOUT)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from os import PathLike
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
-import litellm
+from litellm.exceptions import APIConnectionError, Timeout
 from typing_extensions import override
 
 from litellm_gmi.constants import PROVIDER
@@ -35,6 +36,7 @@ from litellm_gmi.media.errors import (
     QueueTimeoutError,
     RequestCancelledError,
     RequestFailedError,
+    SubmitUncertainError,
 )
 from litellm_gmi.media.records import QueueRequest, RequestStatus, artifact_urls
 
@@ -48,9 +50,7 @@ UPLOAD_CATEGORIES = {
 }
 """``file_type`` values ``POST /upload-url`` accepts, and the MIME category each is signed with."""
 
-DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_MAX_POLL_INTERVAL = 15.0
-DEFAULT_WAIT_TIMEOUT = 600.0
 DEFAULT_SUBMIT_RETRIES = 2
 _BACKOFF = 1.5
 _MAX_RETRY_AFTER = 60.0
@@ -187,14 +187,61 @@ def raise_for_download(response: httpx.Response, url: str) -> None:
         )
 
 
-def transport_error(exc: httpx.TransportError, model: str = "") -> Exception:
+def transport_error(exc: httpx.TransportError | httpx.InvalidURL, model: str = "") -> Exception:
     """A network failure in LiteLLM's terms, so callers catch one family of exceptions."""
-    text = f"GMI request queue unreachable: {type(exc).__name__}: {exc}"
+    text = f"GMI request queue unreachable: {type(exc).__name__}: {str(exc)[:300]}"
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return to_litellm_exception(400, f"not a URL this client can fetch: {str(exc)[:300]}", model=model)
     if isinstance(exc, httpx.TimeoutException):
-        timeout: Exception = litellm.Timeout(message=text, model=model, llm_provider=PROVIDER)
+        timeout: Exception = Timeout(message=text, model=model, llm_provider=PROVIDER)
         return timeout
-    error: Exception = litellm.APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
+    error: Exception = APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
     return error
+
+
+@contextmanager
+def body_errors(url: str, partial: Path | None = None) -> Iterator[None]:
+    """Reading an artifact's body: a cut or stalled transfer raises LiteLLM's error, and no ``.part``
+    file is left behind whatever went wrong."""
+    try:
+        yield
+    except BaseException as exc:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        if isinstance(exc, httpx.TransportError):
+            raise transport_error(exc) from exc
+        raise
+
+
+@contextmanager
+def submit_errors(model: str) -> Iterator[None]:
+    """Around one submit: re-raise what :func:`submit_error` makes of a failure."""
+    try:
+        yield
+    except Exception as exc:
+        uncertain = submit_error(exc, model)
+        if uncertain is exc:
+            raise
+        raise uncertain from exc
+
+
+def submit_error(exc: Exception, model: str) -> Exception:
+    """What a failed submit raises: :class:`SubmitUncertainError` when GMI may have accepted the job.
+
+    A 5xx answer, a timeout or a connection lost after sending leave that open, so they must not reach
+    a retry layer as retryable. A refused connection never sent the job, and a 4xx or 429 was not
+    accepted: those keep their own classes.
+    """
+    status = getattr(exc, "status_code", None)
+    cause = exc.__cause__
+    never_sent = isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)
+    if isinstance(exc, Timeout | APIConnectionError) and not never_sent:
+        uncertain: Exception = SubmitUncertainError(model, f"{type(exc).__name__}: {exc}"[:500])
+    elif isinstance(status, int) and status >= 500:
+        uncertain = SubmitUncertainError(model, f"HTTP {status}: {exc}"[:500], upstream_status=status)
+    else:
+        return exc
+    return uncertain
 
 
 def parse_models(body: Any) -> list[str]:
@@ -264,9 +311,15 @@ def download_name(url: str) -> str:
 def first_artifact(record: QueueRequest) -> str:
     """The URL to fetch for a finished record; images may only have a thumbnail (facts §3.4)."""
     urls = artifact_urls(record.outcome, thumbnail_fallback=True)
-    if not record.succeeded or not urls:
-        raise ValueError(
-            f"GMI request {record.request_id} is {record.status} and has no artifact to download"
+    if not record.succeeded:
+        raise to_litellm_exception(
+            400,
+            f"GMI request {record.request_id} is {record.status} and has no artifact to download",
+            model="",
+        )
+    if not urls:
+        raise to_litellm_exception(
+            502, f"GMI request {record.request_id} succeeded but its outcome names no artifact URL", model=""
         )
     return urls[0]
 
@@ -313,7 +366,7 @@ class SubmitRetry:
 
 def is_transient(exc: BaseException) -> bool:
     """Errors a status poll may shrug off until the wait's deadline: 408, 429, 5xx, network trouble."""
-    if isinstance(exc, litellm.Timeout | litellm.APIConnectionError | httpx.TransportError):
+    if isinstance(exc, Timeout | APIConnectionError | httpx.TransportError):
         return True
     status = getattr(exc, "status_code", None)
     return isinstance(status, int) and (status in (408, 429) or status >= 500)
@@ -386,13 +439,25 @@ class WaitLoop:
         return delay
 
     def expired(self) -> Exception:
-        """:class:`QueueStuckError` for a job GMI never touched, :class:`QueueTimeoutError` otherwise."""
+        """:class:`QueueStuckError` for a job GMI never touched, :class:`QueueTimeoutError` otherwise.
+
+        When the last status poll failed, that failure is the news: it is named in the message and
+        chained, rather than guessing from the last record that the model is unavailable.
+        """
+        if self.last_error is not None:
+            error = QueueTimeoutError(
+                self.last,
+                self.request_id,
+                self.timeout,
+                f"GMI request {self.request_id}: after {self.timeout:g}s the last status poll failed "
+                f"with {type(self.last_error).__name__}: {str(self.last_error)[:500]}. "
+                "The job may still be running on GMI: poll it again later or cancel it",
+            )
+            error.__cause__ = self.last_error
+            return error
         if self.last is not None and self.last.never_picked_up:
             return QueueStuckError(self.last, self.timeout)
-        error = QueueTimeoutError(self.last, self.request_id, self.timeout)
-        if self.last_error is not None:
-            error.__cause__ = self.last_error
-        return error
+        return QueueTimeoutError(self.last, self.request_id, self.timeout)
 
 
 def dump(record: QueueRequest) -> str:

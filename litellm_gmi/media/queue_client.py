@@ -21,14 +21,13 @@ from types import TracebackType
 from typing import Any
 
 import httpx
-import litellm
+from litellm.exceptions import APIConnectionError, Timeout
 from typing_extensions import override
 
+from litellm_gmi.constants import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from litellm_gmi.media.protocol import (
     DEFAULT_MAX_POLL_INTERVAL,
-    DEFAULT_POLL_INTERVAL,
     DEFAULT_SUBMIT_RETRIES,
-    DEFAULT_WAIT_TIMEOUT,
     HttpCall,
     OnUpdate,
     QueueProtocol,
@@ -36,6 +35,7 @@ from litellm_gmi.media.protocol import (
     WaitLoop,
     artifact_get,
     artifact_url,
+    body_errors,
     check,
     download_target,
     parse_models,
@@ -43,6 +43,7 @@ from litellm_gmi.media.protocol import (
     parse_records,
     parse_upload_grant,
     raise_for_download,
+    submit_errors,
     transport_error,
     upload_put,
     upload_source,
@@ -53,6 +54,23 @@ logger = logging.getLogger("litellm_gmi.media")
 
 DEFAULT_HTTP_TIMEOUT = 60.0
 """Per HTTP call; :meth:`RequestQueueClient.wait` has its own overall timeout."""
+
+
+def seconds(timeout: Any, default: float) -> float:
+    """LiteLLM's ``timeout`` (number, string or ``httpx.Timeout``) in seconds; ``default`` if unusable."""
+    if isinstance(timeout, httpx.Timeout):
+        timeout = timeout.read
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        return default
+    return value if value > 0 else default
+
+
+def http_timeout(timeout: Any) -> float:
+    """The per-call HTTP timeout for a caller's ``timeout=``: never longer than the whole call may take."""
+    return min(seconds(timeout, DEFAULT_HTTP_TIMEOUT), DEFAULT_HTTP_TIMEOUT)
+
 
 UploadSource = str | PathLike[str] | bytes
 
@@ -149,7 +167,7 @@ class RequestQueueClient(_Base):
         logger.debug("GMI queue: %s %s", call.method, call.url)
         try:
             return self._http.send(call.build(self._http, timeout), stream=stream)
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise transport_error(exc, call.model) from exc
 
     def _json(self, call: HttpCall, *, timeout: float | None = None) -> Any:
@@ -168,10 +186,11 @@ class RequestQueueClient(_Base):
         call = self._protocol.submit(model, payload)
         policy = SubmitRetry(self._submit_retries)
         while True:
-            response = self._send(call)
-            delay = policy.delay(response)
-            if delay is None:
-                return parse_record(check(response, model=model), model=model)
+            with submit_errors(model):
+                response = self._send(call)
+                delay = policy.delay(response)
+                if delay is None:
+                    return parse_record(check(response, model=model), model=model)
             logger.info("GMI queue: 429 on submit to %s, retrying in %.1fs", model, delay)
             self._sleep(delay)
 
@@ -216,7 +235,7 @@ class RequestQueueClient(_Base):
         """Best effort (``DELETE /requests/{id}`` is undocumented): ``True`` if GMI accepted it."""
         try:
             response = self._send(self._protocol.cancel(request_id))
-        except (litellm.Timeout, litellm.APIConnectionError):
+        except (Timeout, APIConnectionError):
             return False
         return response.status_code < 400
 
@@ -242,12 +261,13 @@ class RequestQueueClient(_Base):
         partial = target.with_name(target.name + ".part")
         response = self._send(artifact_get(url), stream=True)
         try:
-            if response.status_code >= 400:
-                response.read()
-                raise_for_download(response, url)
-            with partial.open("wb") as out:
-                for chunk in response.iter_bytes():
-                    out.write(chunk)
+            with body_errors(url, partial):
+                if response.status_code >= 400:
+                    response.read()
+                    raise_for_download(response, url)
+                with partial.open("wb") as out:
+                    for chunk in response.iter_bytes():
+                        out.write(chunk)
         finally:
             response.close()
         partial.replace(target)
@@ -293,7 +313,7 @@ class AsyncRequestQueueClient(_Base):
         logger.debug("GMI queue: %s %s", call.method, call.url)
         try:
             return await self._http.send(call.build(self._http, timeout), stream=stream)
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise transport_error(exc, call.model) from exc
 
     async def _json(self, call: HttpCall, *, timeout: float | None = None) -> Any:
@@ -309,10 +329,11 @@ class AsyncRequestQueueClient(_Base):
         call = self._protocol.submit(model, payload)
         policy = SubmitRetry(self._submit_retries)
         while True:
-            response = await self._send(call)
-            delay = policy.delay(response)
-            if delay is None:
-                return parse_record(check(response, model=model), model=model)
+            with submit_errors(model):
+                response = await self._send(call)
+                delay = policy.delay(response)
+                if delay is None:
+                    return parse_record(check(response, model=model), model=model)
             logger.info("GMI queue: 429 on submit to %s, retrying in %.1fs", model, delay)
             await self._sleep(delay)
 
@@ -351,7 +372,7 @@ class AsyncRequestQueueClient(_Base):
     async def cancel(self, request_id: str) -> bool:
         try:
             response = await self._send(self._protocol.cancel(request_id))
-        except (litellm.Timeout, litellm.APIConnectionError):
+        except (Timeout, APIConnectionError):
             return False
         return response.status_code < 400
 
@@ -374,12 +395,13 @@ class AsyncRequestQueueClient(_Base):
         partial = target.with_name(target.name + ".part")
         response = await self._send(artifact_get(url), stream=True)
         try:
-            if response.status_code >= 400:
-                await response.aread()
-                raise_for_download(response, url)
-            with partial.open("wb") as out:
-                async for chunk in response.aiter_bytes():
-                    out.write(chunk)
+            with body_errors(url, partial):
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise_for_download(response, url)
+                with partial.open("wb") as out:
+                    async for chunk in response.aiter_bytes():
+                        out.write(chunk)
         finally:
             await response.aclose()
         partial.replace(target)

@@ -20,14 +20,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import litellm
+from litellm.exceptions import BadRequestError, NotFoundError
 from litellm.types.videos.main import VideoObject
 
-from litellm_gmi.constants import PROVIDER
+from litellm_gmi.constants import DEFAULT_WAIT_TIMEOUT, PROVIDER
 from litellm_gmi.media.inputs import classify
 from litellm_gmi.media.pricing import media_cost
-from litellm_gmi.media.protocol import DEFAULT_WAIT_TIMEOUT
-from litellm_gmi.media.queue_client import AsyncRequestQueueClient, RequestQueueClient
+from litellm_gmi.media.queue_client import (
+    DEFAULT_HTTP_TIMEOUT,
+    AsyncRequestQueueClient,
+    RequestQueueClient,
+    http_timeout,
+)
 from litellm_gmi.media.records import QueueRequest, RequestStatus
 from litellm_gmi.media.video_params import video_payload
 
@@ -53,22 +57,31 @@ class Connection:
     api_base: str | None = None
     org_id: str | None = None
     headers: dict[str, str] = field(default_factory=dict, repr=False)
+    timeout: float = DEFAULT_HTTP_TIMEOUT
+    """Each HTTP call's bound (the caller's ``timeout`` when shorter than the default)."""
 
     @classmethod
-    def of(cls, kwargs: dict[str, Any], extra_headers: Mapping[str, object] | None) -> Connection:
+    def of(
+        cls, kwargs: dict[str, Any], extra_headers: Mapping[str, object] | None, timeout: Any = None
+    ) -> Connection:
         """Take ``api_key``/``api_base``/``org_id`` out of ``kwargs``, as LiteLLM's functions accept them."""
         return cls(
             api_key=kwargs.pop("api_key", None),
             api_base=kwargs.pop("api_base", None),
             org_id=kwargs.pop("org_id", None),
             headers={str(k): str(v) for k, v in (extra_headers or {}).items()},
+            timeout=http_timeout(timeout),
         )
 
     def sync(self) -> RequestQueueClient:
-        return RequestQueueClient(self.api_key, self.api_base, self.org_id, headers=self.headers)
+        return RequestQueueClient(
+            self.api_key, self.api_base, self.org_id, headers=self.headers, timeout=self.timeout
+        )
 
     def async_(self) -> AsyncRequestQueueClient:
-        return AsyncRequestQueueClient(self.api_key, self.api_base, self.org_id, headers=self.headers)
+        return AsyncRequestQueueClient(
+            self.api_key, self.api_base, self.org_id, headers=self.headers, timeout=self.timeout
+        )
 
 
 @dataclass(frozen=True)
@@ -164,14 +177,14 @@ def to_video(record: QueueRequest, *, seconds: Any = None, size: str | None = No
 def content_url(record: QueueRequest, variant: str | None) -> str:
     """The file behind ``video_content``: the video, or with ``variant="thumbnail"`` its thumbnail."""
     if not record.succeeded:
-        raise litellm.BadRequestError(
+        raise BadRequestError(
             message=f"GMI video {record.request_id} is {record.status}; content exists once it completes",
             model=record.model,
             llm_provider=PROVIDER,
         )
     url = record.thumbnail_url if variant == "thumbnail" else next(iter(record.artifact_urls), None)
     if url is None:
-        raise litellm.NotFoundError(
+        raise NotFoundError(
             message=f"GMI video {record.request_id} has no {variant or 'video'} URL",
             model=record.model,
             llm_provider=PROVIDER,
@@ -199,7 +212,7 @@ def video_generation(
     ``input_reference`` may be a URL or a file (uploaded first); other keyword arguments are payload
     fields. ``user`` is accepted for LiteLLM compatibility and not sent (GMI has no such field).
     """
-    conn = Connection.of(kwargs, extra_headers)
+    conn = Connection.of(kwargs, extra_headers, timeout)
     job = prepare(
         prompt,
         model,
@@ -233,7 +246,7 @@ def video_status(
     """The job's current state as a ``VideoObject``."""
     _gmi_model("gmi", custom_llm_provider)
     _no_query(extra_query)
-    with Connection.of(kwargs, extra_headers).sync() as client:
+    with Connection.of(kwargs, extra_headers, timeout).sync() as client:
         return to_video(client.status(video_id))
 
 
@@ -250,7 +263,7 @@ def video_content(
     """The finished video's bytes (``variant="thumbnail"`` for the thumbnail)."""
     _gmi_model("gmi", custom_llm_provider)
     _no_query(extra_query)
-    with Connection.of(kwargs, extra_headers).sync() as client:
+    with Connection.of(kwargs, extra_headers, timeout).sync() as client:
         return client.fetch(content_url(client.status(video_id), variant))
 
 
@@ -269,7 +282,7 @@ async def avideo_generation(
     extra_body: dict[str, object] | None = None,
     **kwargs: Any,
 ) -> VideoObject:
-    conn = Connection.of(kwargs, extra_headers)
+    conn = Connection.of(kwargs, extra_headers, timeout)
     job = prepare(
         prompt,
         model,
@@ -302,7 +315,7 @@ async def avideo_status(
 ) -> VideoObject:
     _gmi_model("gmi", custom_llm_provider)
     _no_query(extra_query)
-    async with Connection.of(kwargs, extra_headers).async_() as client:
+    async with Connection.of(kwargs, extra_headers, timeout).async_() as client:
         return to_video(await client.status(video_id))
 
 
@@ -318,5 +331,5 @@ async def avideo_content(
 ) -> bytes:
     _gmi_model("gmi", custom_llm_provider)
     _no_query(extra_query)
-    async with Connection.of(kwargs, extra_headers).async_() as client:
+    async with Connection.of(kwargs, extra_headers, timeout).async_() as client:
         return await client.fetch(content_url(await client.status(video_id), variant))

@@ -1,0 +1,1 @@
+"""GMI's OpenAI-compatible chat completions and model list."""

@@ -1,0 +1,215 @@
+"""The models the emulator serves, with the limits and prices GMI's public sources give for them.
+
+Written by hand from ``gmi_api_facts.md`` §2 (the LLM model table, with its source keys: L = LiteLLM's
+cost map, M = models.dev, O = OpenClaw, H = Hermes, P = GMI's 2025 price page, D = the Dify plugin) and
+``catalog_sources.md`` ("Chat ids missing from the catalog", "Figures that can be filled or disagree").
+Nothing here is read from a client's catalog, so a client whose own table is wrong fails against it.
+
+Prices are USD per 1M tokens. ``None`` means no source gives the figure: the emulator then enforces no
+limit and ``GET /v1/models`` leaves the field out.
+
+Where sources conflict ([C] in the facts) the row takes one side and its comment names the other.
+Ids known to fail live are left out on purpose: ``nvidia/nemotron-3-nano-omni`` has a GMI docs page but
+answers 404 "No matching target server found" (facts §1.7, [V-live]); bare ids without the org prefix
+(``MiniMax-M3``) 404 too (facts §1.2). The MiniMax-H3 / M2.5 / M1 names in pi-gmicloud's README are left
+out because their org prefix is unverified (catalog_sources.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+Reasoning = Literal["none", "content", "think_tags", "switch", "hidden"]
+"""How a model shows its reasoning on ``/v1/chat/completions`` (facts §1.3, §1.5):
+
+* ``content``: ``reasoning_content`` on the message and on stream deltas (vLLM/SGLang convention);
+* ``think_tags``: the trace inside ``<think>...</think>`` at the start of ``content`` (DeepSeek-R1);
+* ``switch``: ``reasoning_content`` only when the body has ``thinking: {"type": "enabled"}`` (MiniMax,
+  [V-live] THUT: ``reasoning_effort`` is ignored);
+* ``hidden``: thinks without showing it; the tokens count in usage and eat into ``max_tokens``, so a
+  small ``max_tokens`` can leave ``content`` empty (Gemini 3.1 Pro, [V-live] PICCOMP).
+"""
+
+Api = Literal["chat", "messages", "responses"]
+CHAT: Final[frozenset[Api]] = frozenset({"chat"})
+ANTHROPIC: Final[frozenset[Api]] = frozenset({"chat", "messages"})
+"""``POST /v1/messages`` for Claude (models.dev provider.toml) and MiniMax (GMI's MiniMax-M2.7 page),
+catalog_sources.md "GMI endpoints beyond chat completions". Extending it to each family is [I]."""
+OPENAI_RESPONSES: Final[frozenset[Api]] = frozenset({"chat", "responses"})
+"""``POST /v1/responses`` for GPT-5 models (GMI's GPT-5.2 page; any-llm #1191 for 5.5/5.6). THUT says GMI
+has no ``/v1/responses`` (facts §1.4, [C]); the emulator serves it, for these models only."""
+
+
+@dataclass(frozen=True)
+class ChatModel:
+    """One row: what the emulator enforces and what ``GET /v1/models`` reports."""
+
+    id: str
+    context: int | None = None
+    max_output: int | None = None
+    price: tuple[float, float] | None = None
+    cache_read: float | None = None
+    reasoning: Reasoning = "none"
+    vision: bool = False
+    apis: frozenset[Api] = CHAT
+
+
+@dataclass(frozen=True)
+class EmbeddingModel:
+    """An embedding model served on ``POST /v1/embeddings``."""
+
+    id: str
+    dimensions: int
+    max_input_tokens: int
+
+
+def _rows(*models: ChatModel) -> dict[str, ChatModel]:
+    return {m.id: m for m in models}
+
+
+_M = ChatModel
+
+
+def _claude_l(model_id: str, price: tuple[float, float]) -> ChatModel:
+    """LiteLLM's cost-map rows for Claude: 409,600 / 32,000, tools and vision."""
+    return ChatModel(model_id, 409_600, 32_000, price, vision=True, apis=ANTHROPIC)
+
+
+def _gpt5_l(model_id: str, price: tuple[float, float]) -> ChatModel:
+    """LiteLLM's cost-map rows for GPT-5: 409,600 / 32,000, tools."""
+    return ChatModel(model_id, 409_600, 32_000, price, apis=OPENAI_RESPONSES)
+
+
+CHAT_MODELS: Final[Mapping[str, ChatModel]] = _rows(
+    # --- Anthropic. L rows: 409,600 / 32,000, tools + vision. Claude's thinking is documented for
+    # /v1/messages; on chat completions the emulator honours the same ``thinking`` switch ([I]).
+    _claude_l("anthropic/claude-opus-4.5", (5, 25)),
+    _claude_l("anthropic/claude-sonnet-4.5", (3, 15)),
+    _claude_l("anthropic/claude-sonnet-4", (3, 15)),
+    _claude_l("anthropic/claude-opus-4", (15, 75)),
+    # M, H: budget_tokens 1,024-127,999; "GMI lists text-only input".
+    _M("anthropic/claude-opus-4.6", 409_600, 128_000, (5, 25), 0.5, "switch", False, ANTHROPIC),
+    # M: effort low...max; output is the base model's figure.
+    _M("anthropic/claude-opus-4.7", 409_600, 128_000, (4.5, 22.5), 0.45, "switch", False, ANTHROPIC),
+    # M, O (O: text+image; deprecated in favour of sonnet-5), H.
+    _M("anthropic/claude-sonnet-4.6", 409_600, 64_000, (3, 15), 0.3, "switch", True, ANTHROPIC),
+    _M("anthropic/claude-sonnet-5", 409_600, 128_000, (2, 10), 0.2, "switch", True, ANTHROPIC),  # O
+    _M("anthropic/claude-haiku-4.5", apis=ANTHROPIC),  # pi-gmicloud SEED list (catalog_sources.md)
+    # --- OpenAI. L rows; GPT-5 models also on /v1/responses.
+    _gpt5_l("openai/gpt-5.2", (1.75, 14)),
+    _gpt5_l("openai/gpt-5.1", (1.25, 10)),
+    _gpt5_l("openai/gpt-5", (1.25, 10)),
+    _M("openai/gpt-4o", 131_072, 16_384, (2.5, 10), vision=True),
+    _M("openai/gpt-4o-mini", 131_072, 16_384, (0.15, 0.6), vision=True),
+    _M("openai/gpt-5.4", apis=OPENAI_RESPONSES),  # H
+    _M("openai/gpt-5.4-mini", apis=OPENAI_RESPONSES),  # H (test model)
+    _M("openai/gpt-5.4-nano", apis=OPENAI_RESPONSES),  # third-party code via /v1/responses
+    _M("openai/gpt-5.5", apis=OPENAI_RESPONSES),  # H; any-llm: works best on /v1/responses
+    _M("openai/gpt-5.2-chat", apis=OPENAI_RESPONSES),  # GMI docs model page
+    # O: reasoning, text+image; OpenAI models keep their reasoning hidden on chat completions.
+    _M("openai/gpt-5.6-sol", 1_050_000, 128_000, (5, 30), 0.5, "hidden", True, OPENAI_RESPONSES),
+    _M("openai/gpt-oss-120b"),  # D
+    # --- DeepSeek.
+    # V3.2: L says 16,384 out and $0.28/$0.40; O (newer) says 65,536 and $0.29/$0.43/$0.03 [C]: O here.
+    _M("deepseek-ai/DeepSeek-V3.2", 163_840, 65_536, (0.29, 0.43), 0.03),
+    # V3-0324: L $0.28/$0.88; Lava $0.74/$0.90 and P $0.9/$0.9 [C]: L here.
+    _M("deepseek-ai/DeepSeek-V3-0324", 163_840, 16_384, (0.28, 0.88)),
+    _M("deepseek-ai/DeepSeek-V3.1"),  # D
+    _M("deepseek-ai/DeepSeek-V3.1-Terminus"),  # Dify plugin test
+    _M("deepseek-ai/DeepSeek-V3"),  # GMIDOC-RATE, genblaze
+    _M("deepseek-ai/DeepSeek-R1", price=(0.5, 2.18), reasoning="think_tags"),  # P; gmi-llm-api.md example
+    _M("deepseek-ai/DeepSeek-R1-0528", reasoning="think_tags"),  # pi-gmicloud SEED list
+    # P (2025 price page, "likely retired" [I]); contexts from RocketRide (catalog_sources.md).
+    _M("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", 131_072, price=(0.2, 0.2), reasoning="think_tags"),
+    _M("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", price=(0.1, 0.2), reasoning="think_tags"),
+    _M("deepseek-ai/DeepSeek-R1-Distill-Qwen-14B", price=(0.2, 0.2), reasoning="think_tags"),
+    _M("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", 131_072, price=(0.5, 0.9), reasoning="think_tags"),
+    _M("deepseek-ai/DeepSeek-R1-Distill-Llama-8B", price=(0.14, 0.39), reasoning="think_tags"),
+    _M("deepseek-ai/DeepSeek-R1-Distill-Llama-70B", price=(0.25, 0.75), reasoning="think_tags"),
+    # V4-Pro: M $1.392/$2.784/$0.116, O (newer) $0.678/$1.357/$0.056 [C]: O here.
+    _M("deepseek-ai/DeepSeek-V4-Pro", 1_048_576, 384_000, (0.678, 1.357), 0.056, "content"),
+    _M("deepseek-ai/DeepSeek-V4-Flash", 1_048_575, 384_000, (0.112, 0.224), 0.022, "content"),  # M
+    # VERCEL-AISDK: "the valid range of max_tokens is [1, 393216]"; reasoning as the family ([I]).
+    _M("deepseek-ai/DeepSeek-V4-Flash-0731", max_output=393_216, reasoning="content"),
+    _M("deepseek-ai/DeepSeek-Prover-V2-671B"),  # Lava / RocketRide lists (2025)
+    # --- Google. Gemini thinks without showing it ([V-live] PICCOMP for 3.1 Pro; the family [I]).
+    # 3 Pro: L docs say "1M" context; Google's published 65,536 output is the base model's ([I]) so unset.
+    _M("google/gemini-3-pro-preview", 1_048_576, reasoning="hidden", vision=True),
+    _M("google/gemini-3-flash-preview", 1_048_576, 65_536, (0.5, 3), vision=True),  # L
+    _M("google/gemini-3.1-pro-preview", reasoning="hidden", vision=True),  # PICCOMP (GMI's own app)
+    _M("google/gemini-3.1-flash-lite-preview", vision=True),  # H
+    _M("google/gemini-3.5-flash-lite", 1_048_576, 65_536, (0.3, 2.5), 0.03, "hidden", True),  # O
+    _M("google/gemini-3.7-flash", vision=True),  # pi-gmicloud SEED list
+    _M("google/gemma-4-31b-it"),  # pi-gmicloud SEED list
+    # --- Moonshot. Kimi reasoning arrives as reasoning_content (M: interleaved.field).
+    _M("moonshotai/Kimi-K2-Thinking", 262_144, 16_384, (0.8, 1.2), reasoning="content"),  # L
+    _M("moonshotai/Kimi-K2.5", 262_144),  # H; context from a third-party router's GMI fallbacks
+    # M says 65,536 context; PI9605 (a GMI employee) says the real figure is about 4x that [C]: PI9605.
+    _M("moonshotai/Kimi-K2.6", 262_144, 65_536, (0.855, 3.6), 0.144, "content"),
+    _M("moonshotai/kimi-k2.7-code-highspeed", 262_144, None, (1.9, 8), 0.38, "content"),  # M
+    _M("moonshotai/kimi-k3", 1_048_576),  # PI9605 example; context from the router's fallbacks
+    # --- MiniMax: reasons only with ``thinking: {type: enabled}`` ([V-live] THUT); /v1/messages too.
+    _M("MiniMaxAI/MiniMax-M2.1", 196_608, 16_384, (0.3, 1.2), reasoning="switch", apis=ANTHROPIC),  # L
+    _M("MiniMaxAI/MiniMax-M2.7", 196_608, reasoning="switch", apis=ANTHROPIC),  # GMI docs page; router
+    # models.dev toml "verified 2026-08-25": 1,048,576 context, cache read $0.12; above 512k tokens the
+    # price doubles ($1.20/$4.80), which the listing does not model.
+    _M("MiniMaxAI/MiniMax-M3", 1_048_576, None, (0.6, 2.4), 0.12, "switch", apis=ANTHROPIC),
+    # --- Qwen.
+    _M("Qwen/Qwen3-VL-235B-A22B-Instruct-FP8", 262_144, 16_384, (0.3, 1.4), vision=True),  # L
+    # M says 1M context; PI9605 says over-reported about 3.8x [C]: PI9605. No documented thinking toggle.
+    _M("Qwen/Qwen3.7-Max", 262_144, None, (2.5, 7.5), 0.25),
+    _M("Qwen/Qwen3.8-Flash"),  # PI9605 (pi's default)
+    _M("Qwen/Qwen3.8-27B"),  # pi-gmicloud SEED list
+    _M("Qwen/Qwen3.6-Max-Preview"),
+    _M("Qwen/Qwen3.6-Plus"),
+    _M("Qwen/Qwen3-32B-FP8", 131_072, price=(0.1, 0.6)),  # Lava, RocketRide (catalog_sources.md)
+    _M("Qwen/Qwen3-Next-80B-A3B-Instruct"),  # D
+    _M("Qwen/Qwen3-Next-80B-A3B-Thinking", reasoning="content"),  # D
+    _M("Qwen/Qwen3-235B-A22B-Instruct-2507-FP8"),  # D
+    _M("Qwen/Qwen3-235B-A22B-Thinking-2507-FP8", reasoning="content"),  # D
+    _M("Qwen/QwQ-32B", price=(0.5, 1.5), reasoning="content"),  # P
+    _M("Qwen/Qwen3-235B-A22B-FP8"),  # Lava / RocketRide (2025)
+    _M("Qwen/Qwen3-30B-A3B"),  # Lava / RocketRide (2025)
+    _M("Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8"),  # Lava / RocketRide (2025)
+    # --- Meta. Contexts from RocketRide; prices from P.
+    _M("meta-llama/Llama-4-Scout-17B-16E-Instruct", 1_048_576, price=(0.15, 0.6)),
+    # Lava, RocketRide and pi-gmicloud spell Maverick with "-FP8"; P and D without. The id without the
+    # suffix "probably 404s" is only [I], so both are served.
+    _M("meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", 1_048_576, price=(0.25, 0.8)),
+    _M("meta-llama/Llama-4-Maverick-17B-128E-Instruct", 1_048_576, price=(0.25, 0.8)),
+    _M("meta-llama/Llama-3.3-70B-Instruct", price=(0.25, 0.75)),  # P, GMIDOC-RATE
+    _M("meta-llama/Llama-3.1-8B", price=(0.03, 0.09)),  # P
+    # --- Z.ai. GLM-5.x reasoning as reasoning_content (M: interleaved.field).
+    _M("zai-org/GLM-4.7-FP8", 202_752, 16_384, (0.4, 2.0)),  # L
+    _M("zai-org/GLM-5-FP8", 202_752, 131_072, (0.6, 1.92), 0.12, "content"),  # M; any-llm's test model
+    # Output: M 131,072, O (newer) 65,536 [C]: O here. Prices O.
+    _M("zai-org/GLM-5.1-FP8", 202_752, 65_536, (0.979, 3.08), 0.182, "content"),
+    # Context: O 1,048,576, a router's fallback 1,000,000 [C]: O here. Prices: O (newer than M).
+    _M("zai-org/GLM-5.2-FP8", 1_048_576, 128_000, (0.923, 2.903), 0.171, "content"),
+    _M("zai-org/GLM-5.3-Flash"),  # pi-gmicloud SEED list
+    # --- Others from pi-gmicloud's SEED list ("IDs taken from the live /v1/models response") and GMI
+    # docs pages (catalog_sources.md); no figures published.
+    _M("nvidia/nemotron-3-ultra-550b-a55b"),
+    _M("tencent/hy3-preview"),
+    _M("kwaipilot/kat-coder-pro-v2"),
+    _M("x-ai/grok-4.5"),
+    _M("XiaomiMiMo/MiMo-V2.5"),
+    _M("XiaomiMiMo/MiMo-V2.5-Pro"),
+    _M("stepfun-ai/Step-3.7-Flash"),
+)
+
+UNCATALOGUED_MODEL: Final = "emulator/uncatalogued-7b"
+"""A model no public source names, so that clients' "model not in my catalog" paths can be tested."""
+UNCATALOGUED_CONTEXT: Final = 32_768
+UNCATALOGUED_MAX_OUTPUT: Final = 8_192
+UNCATALOGUED: Final = ChatModel(UNCATALOGUED_MODEL, UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT)
+
+EMBEDDING_MODELS: Final[Mapping[str, EmbeddingModel]] = {
+    # Used against GMI's /v1/embeddings by third-party code (catalog_sources.md, [V code]); no GMI page.
+    # Dimensions and input limits are the models' own (BAAI model cards: bge-m3 1024-d, 8192 tokens;
+    # bge-base-en-v1.5 768-d, 512 tokens).
+    "BAAI/bge-m3": EmbeddingModel("BAAI/bge-m3", 1024, 8192),
+    "BAAI/bge-base-en-v1.5": EmbeddingModel("BAAI/bge-base-en-v1.5", 768, 512),
+}

@@ -1,0 +1,1 @@
+"""GMI's request queue (video, image, audio jobs and uploads), emulated."""

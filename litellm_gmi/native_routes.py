@@ -1,0 +1,152 @@
+"""Claude Code's ``/v1/messages`` and Codex's ``/v1/responses`` reach GMI's own endpoints, untranslated.
+
+LiteLLM 1.106 and later forward either call as-is when the call's ``model_info["supported_endpoints"]``
+lists the endpoint and the call carries an ``api_base``:
+
+- ``/v1/messages``: ``_deployment_passes_through_anthropic_messages`` (1.106:
+  litellm/llms/anthropic/pass_through/messages/handler.py; 1.109: litellm/llms/anthropic/messages/native/
+  handler.py) picks ``OpenAILikeAnthropicMessagesConfig`` (litellm/llms/openai_like/messages/
+  transformation.py), which posts the Anthropic body to ``{api_base minus /v1}/v1/messages`` with
+  ``Authorization: Bearer <api_key>``.
+- ``/v1/responses``: ``_deployment_passes_through_responses`` (litellm/responses/main.py) picks
+  ``OpenAILikeResponsesConfig`` (litellm/llms/openai_like/responses/transformation.py), which posts the
+  Responses body to ``{api_base}/responses``.
+
+Otherwise LiteLLM translates the call to chat completions (its "bridge"), and thinking budgets, thinking
+blocks, reasoning items and ``previous_response_id`` are lost. This module supplies both for ``gmi/``
+models: the endpoint list from the catalog (a deployment's own ``supported_endpoints`` wins), and the
+key, base URL, organisation and User-Agent from :mod:`litellm_gmi.credentials`, so no deployment needs
+an ``api_base``.
+
+:class:`NativeRoutes` does that for every async call through ``CustomLogger
+.async_pre_call_deployment_hook``, which LiteLLM's ``@client`` async wrapper runs (via
+``litellm.utils.async_pre_call_deployment_hook``) for each logger in ``litellm.callbacks``; that covers the
+proxy, ``litellm.aresponses`` and ``litellm.anthropic.messages.acreate``. LiteLLM's sync wrapper runs no
+such hook, so sync callers add :func:`native_kwargs` themselves. LiteLLM 1.81.1 has neither config
+class: :func:`native_routes_available` is false there and :func:`install` registers nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
+from typing import Any, Final
+
+import litellm
+from litellm.integrations.custom_logger import CustomLogger
+from typing_extensions import override
+
+from litellm_gmi.catalog import supported_endpoints
+from litellm_gmi.constants import PROVIDER
+from litellm_gmi.credentials import (
+    identity_headers,
+    merge_headers,
+    resolve_api_base,
+    resolve_api_key,
+    resolve_org_id,
+)
+from litellm_gmi.handler import ORG_ID_KWARG, mask_org_header_in_logs
+
+MESSAGES: Final = "/v1/messages"
+RESPONSES: Final = "/v1/responses"
+
+_ENDPOINT_BY_CALL_TYPE: Final[Mapping[str, str]] = MappingProxyType(
+    {"anthropic_messages": MESSAGES, "aresponses": RESPONSES}
+)
+"""LiteLLM ``CallTypes`` values (the ``@client`` function names) of the calls that can go native."""
+
+_PASS_THROUGH_CONFIGS: Final = (
+    ("litellm.llms.openai_like.messages.transformation", "OpenAILikeAnthropicMessagesConfig"),
+    ("litellm.llms.openai_like.responses.transformation", "OpenAILikeResponsesConfig"),
+)
+
+
+@cache
+def native_routes_available() -> bool:
+    """True on LiteLLM releases that have both pass-through configs (1.106 and later, not 1.81.1)."""
+    for module_name, class_name in _PASS_THROUGH_CONFIGS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            return False
+        if not hasattr(module, class_name):
+            return False
+    return True
+
+
+def native_kwargs(
+    model: str,
+    endpoint: str,
+    *,
+    api_key: str | None = None,
+    api_base: str | None = None,
+    org_id: str | None = None,
+    model_info: Mapping[str, Any] | None = None,
+    extra_headers: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments that send one ``endpoint`` call for ``model`` to GMI untranslated.
+
+    ``endpoint`` is :data:`MESSAGES` or :data:`RESPONSES`. The answer is empty, and LiteLLM's
+    chat-completions bridge handles the call as before, when ``model`` is not a ``gmi/`` model, when
+    GMI does not serve ``endpoint`` for it (``model_info["supported_endpoints"]`` if given, else the
+    catalog), or on a LiteLLM without the pass-through. A missing key raises
+    :class:`litellm.AuthenticationError` here, before any network call. Sync calls need it spelled out::
+
+        model = "gmi/openai/gpt-5.2"
+        litellm.responses(model=model, input="Hi", **native_kwargs(model, RESPONSES))
+    """
+    if not model.startswith(f"{PROVIDER}/") or not native_routes_available():
+        return {}
+    declared = model_info.get("supported_endpoints") if model_info is not None else None
+    endpoints = list(declared) if isinstance(declared, (list, tuple)) else list(supported_endpoints(model))
+    if endpoint not in endpoints:
+        return {}
+    return {
+        "api_key": resolve_api_key(api_key, model=model),
+        "api_base": resolve_api_base(api_base),
+        "model_info": {**(model_info or {}), "supported_endpoints": endpoints},
+        "extra_headers": merge_headers(identity_headers(resolve_org_id(org_id)), extra_headers),
+    }
+
+
+class NativeRoutes(CustomLogger):
+    """Adds :func:`native_kwargs` to async ``/v1/messages`` and ``/v1/responses`` calls for ``gmi/``."""
+
+    @override
+    async def async_pre_call_deployment_hook(
+        self, kwargs: dict[str, Any], call_type: Any
+    ) -> dict[str, Any] | None:
+        endpoint = _ENDPOINT_BY_CALL_TYPE.get(str(getattr(call_type, "value", call_type)))
+        model = kwargs.get("model")
+        if endpoint is None or not isinstance(model, str):
+            return None
+        routed = native_kwargs(
+            model,
+            endpoint,
+            api_key=kwargs.get("api_key"),
+            api_base=kwargs.get("api_base"),
+            org_id=kwargs.get(ORG_ID_KWARG),
+            model_info=kwargs.get("model_info"),
+            extra_headers=kwargs.get("extra_headers"),
+        )
+        if not routed:
+            return None
+        mask_org_header_in_logs(kwargs.get("litellm_logging_obj"))
+        # `org_id` became a header; left in, LiteLLM would send it to GMI as a body field.
+        return {**{k: v for k, v in kwargs.items() if k != ORG_ID_KWARG}, **routed}
+
+
+native_routes = NativeRoutes()
+"""The one instance :func:`install` puts in ``litellm.callbacks``."""
+
+
+def install() -> None:
+    """Put :data:`native_routes` in ``litellm.callbacks`` where LiteLLM can use it; idempotent."""
+    if native_routes_available() and not any(cb is native_routes for cb in litellm.callbacks):
+        litellm.callbacks.append(native_routes)
+
+
+def uninstall() -> None:
+    litellm.callbacks[:] = [cb for cb in litellm.callbacks if cb is not native_routes]

@@ -1,0 +1,144 @@
+"""The user's catalog overlay: GMI's live figures, kept in a user cache file, never in the package.
+
+:func:`litellm_gmi.refresh_models` and ``litellm-gmi models --write`` store what GMI's ``/v1/models``
+said here; at import :mod:`litellm_gmi.catalog` loads the shipped catalog first and applies this on top,
+so the live figures win. The file lives at ``$LITELLM_GMI_CATALOG`` if set, else in the platform's user
+cache directory (the same places ``platformdirs.user_cache_dir("litellm_gmi")`` picks, without the
+dependency):
+
+- Linux and other Unix: ``$XDG_CACHE_HOME/litellm_gmi/catalog_overlay.json`` (``~/.cache/...``);
+- macOS: ``~/Library/Caches/litellm_gmi/catalog_overlay.json``;
+- Windows: ``%LOCALAPPDATA%\\litellm_gmi\\Cache\\catalog_overlay.json``.
+
+A missing overlay is normal; an unreadable one is logged once and ignored, so a bad cache file can never
+break ``import litellm_gmi``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from litellm_gmi.model_refresh import FIGURES, LIVE_SOURCE, LiveModel, parse_entry, write_document
+
+OVERLAY_ENV = "LITELLM_GMI_CATALOG"
+"""Path of the overlay file, overriding the user cache directory."""
+OVERLAY_FILENAME = "catalog_overlay.json"
+OVERLAY_VERSION = 1
+_APP = "litellm_gmi"
+
+logger = logging.getLogger("litellm_gmi")
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """What one refresh read from GMI: the models, the day, and the API base it asked."""
+
+    models: tuple[LiveModel, ...]
+    fetched: str
+    api_base: str | None = None
+
+
+def user_cache_dir() -> Path:
+    """This package's directory in the platform's user cache location (see the module docstring)."""
+    home = Path.home()
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA")
+        return Path(local or home / "AppData" / "Local") / _APP / "Cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / _APP
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(xdg) if os.path.isabs(xdg) else home / ".cache") / _APP
+
+
+def overlay_path() -> Path:
+    """Where the overlay is read from and written to by default: ``$LITELLM_GMI_CATALOG`` or the cache."""
+    configured = os.environ.get(OVERLAY_ENV)
+    return Path(configured).expanduser() if configured else user_cache_dir() / OVERLAY_FILENAME
+
+
+def read_overlay(path: Path | None = None) -> Overlay | None:
+    """The overlay at ``path`` (default :func:`overlay_path`), or ``None`` if it is absent or unusable."""
+    target = path or overlay_path()
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        logger.warning("litellm_gmi: ignoring catalog overlay %s: %s", target, exc)
+        return None
+    try:
+        return parse_overlay(json.loads(text))
+    except ValueError as exc:
+        logger.warning("litellm_gmi: ignoring catalog overlay %s: %s", target, exc)
+        return None
+
+
+def parse_overlay(document: Any) -> Overlay:
+    """An overlay document as :func:`write_overlay` writes it; raises ``ValueError`` on anything else."""
+    if not isinstance(document, Mapping) or document.get("overlay_version") != OVERLAY_VERSION:
+        raise ValueError(f"not a litellm_gmi catalog overlay (overlay_version {OVERLAY_VERSION} expected)")
+    fetched = document.get("fetched")
+    rows = document.get("models")
+    if not isinstance(fetched, str) or not isinstance(rows, list):
+        raise ValueError("an overlay needs 'fetched' (a date) and 'models' (a list)")
+    models = tuple(model for row in rows if isinstance(row, Mapping) and (model := _row(row)) is not None)
+    api_base = document.get("api_base")
+    return Overlay(models=models, fetched=fetched, api_base=api_base if isinstance(api_base, str) else None)
+
+
+def _row(row: Mapping[str, Any]) -> LiveModel | None:
+    """One stored model; the figures were validated when written, so only their types are rechecked."""
+    model = parse_entry({"id": row.get("id")})
+    if model is None:
+        return None
+    figures = {
+        name: row[name]
+        for name in FIGURES
+        if isinstance(row.get(name), int | float) and not isinstance(row.get(name), bool) and row[name] >= 0
+    }
+    return LiveModel(id=model.id, **figures)
+
+
+def write_overlay(
+    models: Sequence[LiveModel], *, fetched: str, api_base: str | None = None, path: Path | None = None
+) -> Path:
+    """Store ``models`` as the overlay at ``path`` (default :func:`overlay_path`); returns the path.
+
+    Refuses any path inside the installed package or onto the shipped catalog: those are replaced on
+    every upgrade, and a refresh against a test server must never rewrite what the package ships.
+    """
+    target = (path or overlay_path()).expanduser()
+    refuse_package_path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "overlay_version": OVERLAY_VERSION,
+        "source": LIVE_SOURCE,
+        "api_base": api_base,
+        "fetched": fetched,
+        "models": [
+            {"id": model.id, **{name: v for name, v in model.figures().items() if v is not None}}
+            for model in models
+        ],
+    }
+    write_document(document, target)
+    return target
+
+
+def refuse_package_path(target: Path) -> None:
+    """Raise ``ValueError`` if ``target`` is the shipped catalog or inside the installed package."""
+    from litellm_gmi.catalog import catalog_path
+
+    resolved = target.resolve()
+    package = Path(__file__).resolve().parent
+    if resolved == catalog_path().resolve() or resolved.is_relative_to(package):
+        raise ValueError(
+            f"refusing to write the catalog overlay to {target}: it is part of the installed package; "
+            f"use the default ({user_cache_dir() / OVERLAY_FILENAME}), --catalog PATH or ${OVERLAY_ENV}"
+        )
