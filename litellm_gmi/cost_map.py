@@ -1,7 +1,7 @@
 """Writing catalog rows into LiteLLM's cost map in one pass, instead of through ``litellm.register_model``.
 
 ``register_model`` runs a full ``get_model_info`` for every row before merging it (to copy LiteLLM's
-derived defaults into the stored entry), which made ``import litellm_gmi`` spend ~24 ms on 114 rows (more as the catalog grows). The
+derived defaults into the stored entry), which made ``import litellm_gmi`` spend ~24 ms on 114 rows. The
 lookups LiteLLM answers from the cost map (``get_model_info``, ``completion_cost``, ``cost_per_token``,
 the ``supports_*`` helpers) derive those defaults again on every call, so the merged copy buys nothing.
 :func:`write_rows` keeps exactly the parts of ``register_model`` (1.81.1, 1.106.2, 1.109.1) that a lookup
