@@ -2,7 +2,7 @@
 
 ``python -m bench.threaded`` prints ``listening on http://127.0.0.1:PORT``. One thread per connection,
 HTTP/1.1 keep-alive, a stream written one SSE event per chunk with a flush after each, as many mock
-servers and simple proxies do. Its accept backlog is raised to 2,048 so that 500 simultaneous
+servers and simple proxies do, with TCP_NODELAY on (``disable_nagle_algorithm``). Its accept backlog is raised to 2,048 so that 500 simultaneous
 connections are queued, never refused (the default of 5 would make clients retry a SYN after a second).
 """
 
@@ -16,6 +16,10 @@ from bench.loopback import COMPLETION, STREAM_EVENTS
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    """TCP_NODELAY, as production servers set it. Without it the headers and the body leave as two small
+    segments and the second waits for the client's delayed ACK: ~40 ms on every sequential call
+    (measured: raw httpx 44 ms a call), which would time the kernel rather than the clients."""
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
