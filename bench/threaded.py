@@ -2,8 +2,9 @@
 
 ``python -m bench.threaded`` prints ``listening on http://127.0.0.1:PORT``. One thread per connection,
 HTTP/1.1 keep-alive, a stream written one SSE event per chunk with a flush after each, as many mock
-servers and simple proxies do, with TCP_NODELAY on (``disable_nagle_algorithm``). Its accept backlog is raised to 2,048 so that 500 simultaneous
-connections are queued, never refused (the default of 5 would make clients retry a SYN after a second).
+servers and simple proxies do, with TCP_NODELAY on. Its accept backlog is raised to 2,048 so that 500
+simultaneous connections are queued, never refused (the default of 5 would make clients retry a SYN
+after a second).
 """
 
 from __future__ import annotations
