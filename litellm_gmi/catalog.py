@@ -45,6 +45,8 @@ class _OptionalFields(TypedDict, total=False):
     output_cost_per_request: float | None
     output_cost_per_second: float | None
     notes: str
+    max_tokens_param: Literal["max_tokens", "max_completion_tokens"]
+    max_tokens_param_source: str
 
 
 class CatalogEntry(_OptionalFields):
