@@ -220,7 +220,9 @@ def gmi_env(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEm
 # ----------------------------------------------------------------------------------- fault server ---
 @pytest.fixture(scope="session")
 def _fault_server() -> Iterator[Any]:
-    from tests.fault_server import FaultServer
+    # A bare name: pytest puts tests/ on sys.path, and an editable gmi-emulator install puts its own
+    # regular package `tests` ahead of this folder's, so `tests.fault_server` may not resolve.
+    from fault_server import FaultServer
 
     with FaultServer() as server:
         yield server

@@ -17,10 +17,10 @@ from typing import Any
 import httpx
 import litellm
 import pytest
+from fault_server import FaultServer, Reply, chunk, good_stream
 from litellm.llms.custom_httpx.http_handler import AsyncHTTPHandler, HTTPHandler
 
 from litellm_gmi.http_clients import ClosingAsyncClient, ClosingSyncClient, pooled_sync_client
-from tests.fault_server import FaultServer, Reply, chunk, good_stream
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
