@@ -3,7 +3,8 @@
 ``python -m bench.loopback`` prints ``listening on http://127.0.0.1:PORT`` and serves until killed. It
 answers every POST with one fixed ``chat.completion`` body, or, when the body asks for ``"stream"``, with
 a role chunk, 200 content chunks, a finish chunk, a usage chunk and ``[DONE]`` (chunked encoding, the role
-chunk flushed first). The bench uses it to tell the emulator's own cost apart from the clients'.
+chunk flushed first). It never holds the GIL for long and never drops a connection, so it is never
+the bottleneck; :mod:`bench.threaded` is the second, more ordinary peer.
 """
 
 from __future__ import annotations
@@ -59,17 +60,17 @@ COMPLETION_HEAD = (
     + str(len(COMPLETION)).encode()
     + b"\r\n\r\n"
 )
-STREAM_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-STREAM_FIRST = _chunked(_sse({"role": "assistant", "content": ""}))
-STREAM_REST = (
-    _chunked(
-        b"".join(_sse({"content": f"w{i} "}) for i in range(STREAM_CHUNKS))
-        + _sse({}, finish="length")
-        + _sse({}, usage=True)
-        + b"data: [DONE]\n\n"
-    )
-    + b"0\r\n\r\n"
+STREAM_EVENTS: tuple[bytes, ...] = (
+    _sse({"role": "assistant", "content": ""}),
+    *(_sse({"content": f"w{i} "}) for i in range(STREAM_CHUNKS)),
+    _sse({}, finish="length"),
+    _sse({}, usage=True),
+    b"data: [DONE]\n\n",
 )
+"""Every server-sent event of one stream, in order (the threaded server writes them one by one)."""
+STREAM_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+STREAM_FIRST = _chunked(STREAM_EVENTS[0])
+STREAM_REST = _chunked(b"".join(STREAM_EVENTS[1:])) + b"0\r\n\r\n"
 
 
 async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

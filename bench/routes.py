@@ -8,9 +8,10 @@ package is unregistered, so that route's :meth:`Route.enter` calls ``litellm_gmi
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,8 @@ class Route:
     acall: Callable[[], Awaitable[Any]]
     stream: Callable[[], Iterable[str]]
     """Yields each content delta as it arrives."""
+    astream: Callable[[], AsyncIterator[str]]
+    """The same, from ``acompletion(stream=True)`` (or the client's async twin)."""
     enter: Callable[[], None] = field(default=lambda: None)
     leave: Callable[[], None] = field(default=lambda: None)
     litellm_route: bool = True
@@ -47,6 +50,12 @@ class Route:
 
 def _deltas(chunks: Iterable[Any]) -> Iterable[str]:
     for chunk in chunks:
+        if chunk.choices and chunk.choices[0].delta.content:
+            yield chunk.choices[0].delta.content
+
+
+async def _adeltas(chunks: AsyncIterable[Any]) -> AsyncIterator[str]:
+    async for chunk in chunks:
         if chunk.choices and chunk.choices[0].delta.content:
             yield chunk.choices[0].delta.content
 
@@ -68,7 +77,14 @@ def litellm_route(name: str, prefix: str, base: str, **enter_leave: Callable[[],
             )
         )
 
-    return Route(name, call, acall, stream, **enter_leave)
+    async def astream() -> AsyncIterator[str]:
+        response = await litellm.acompletion(
+            model=model, messages=MESSAGES, stream=True, max_tokens=STREAM_TOKENS, **kwargs
+        )
+        async for delta in _adeltas(response):
+            yield delta
+
+    return Route(name, call, acall, stream, astream, **enter_leave)
 
 
 def sdk_route(base: str) -> Route:
@@ -92,14 +108,25 @@ def sdk_route(base: str) -> Route:
             )
         )
 
-    return Route(SDK, call, acall, stream, litellm_route=False)
+    async def astream() -> AsyncIterator[str]:
+        response = await aclient.chat.completions.create(
+            model=MODEL,
+            messages=MESSAGES,  # type: ignore[arg-type]
+            stream=True,
+            max_tokens=STREAM_TOKENS,
+            stream_options={"include_usage": True},
+        )
+        async for delta in _adeltas(response):
+            yield delta
+
+    return Route(SDK, call, acall, stream, astream, litellm_route=False)
 
 
 def httpx_route(base: str) -> Route:
     url = base + "/chat/completions"
     headers = {"Authorization": f"Bearer {KEY}"}
-    client = httpx.Client(headers=headers)
-    aclient = httpx.AsyncClient(headers=headers, limits=httpx.Limits(max_connections=200))
+    client = httpx.Client(headers=headers, timeout=60)
+    aclient = httpx.AsyncClient(headers=headers, timeout=60, limits=httpx.Limits(max_connections=500))
     body = {"model": MODEL, "messages": MESSAGES}
     stream_body = {
         **body,
@@ -122,13 +149,26 @@ def httpx_route(base: str) -> Route:
         with client.stream("POST", url, json=stream_body) as response:
             response.raise_for_status()
             for line in response.iter_lines():
-                if not line.startswith("data: ") or line == "data: [DONE]":
-                    continue
-                choices = json.loads(line[6:]).get("choices")
-                if choices and choices[0]["delta"].get("content"):
-                    yield choices[0]["delta"]["content"]
+                delta = _sse_delta(line)
+                if delta:
+                    yield delta
 
-    return Route(HTTPX, call, acall, stream, litellm_route=False)
+    async def astream() -> AsyncIterator[str]:
+        async with aclient.stream("POST", url, json=stream_body) as response:
+            response.raise_for_status()
+            async for line in response.aiter_lines():
+                delta = _sse_delta(line)
+                if delta:
+                    yield delta
+
+    return Route(HTTPX, call, acall, stream, astream, litellm_route=False)
+
+
+def _sse_delta(line: str) -> str | None:
+    if not line.startswith("data: ") or line == "data: [DONE]":
+        return None
+    choices = json.loads(line[6:]).get("choices")
+    return choices[0]["delta"].get("content") if choices else None
 
 
 def has_builtin_row() -> bool:
@@ -154,8 +194,9 @@ def build(base: str) -> list[Route]:
     return routes
 
 
-def check(routes: list[Route]) -> None:
-    """Each route reaches the server through the code it claims to (ours or not), before timing anything."""
+def check(routes: list[Route], loop: asyncio.AbstractEventLoop) -> None:
+    """Each route reaches the server through the code it claims to (ours or not), and every stream,
+    sync and async, delivers all 200 chunks, before anything is timed."""
     calls = 0
     original = litellm_gmi.GMIProvider._call
 
@@ -164,6 +205,9 @@ def check(routes: list[Route]) -> None:
         calls += 1
         return original(self, *args, **kwargs)
 
+    async def adeltas(route: Route) -> list[str]:
+        return [delta async for delta in route.astream()]
+
     litellm_gmi.GMIProvider._call = counting  # type: ignore[method-assign]
     try:
         for route in routes:
@@ -171,11 +215,15 @@ def check(routes: list[Route]) -> None:
             route.enter()
             try:
                 route.call()
-                deltas = list(route.stream())
+                loop.run_until_complete(route.acall())
+                streams = (list(route.stream()), loop.run_until_complete(adeltas(route)))
             finally:
                 route.leave()
-            if len(deltas) < STREAM_TOKENS:
-                raise RuntimeError(f"{route.name}: {len(deltas)} streamed content chunks, expected 200")
+            for kind, deltas in zip(("sync", "async"), streams, strict=True):
+                if len(deltas) < STREAM_TOKENS:
+                    raise RuntimeError(
+                        f"{route.name}: {kind} stream gave {len(deltas)} content chunks, not 200"
+                    )
             if (calls > before) != (route.name == OURS):
                 raise RuntimeError(f"{route.name}: went through litellm_gmi={calls > before}")
     finally:
@@ -188,6 +236,18 @@ def timed_stream(route: Route) -> tuple[float, float, int]:
     first = 0.0
     count = 0
     for _ in route.stream():
+        if not count:
+            first = time.perf_counter() - start
+        count += 1
+    return first, time.perf_counter() - start, count
+
+
+async def atimed_stream(route: Route) -> tuple[float, float, int]:
+    """:func:`timed_stream` for the async stream."""
+    start = time.perf_counter()
+    first = 0.0
+    count = 0
+    async for _ in route.astream():
         if not count:
             first = time.perf_counter() - start
         count += 1

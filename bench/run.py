@@ -1,20 +1,21 @@
-"""``python -m bench [--quick] [--server emulator|loopback]``: one process, every route, one markdown report.
+"""``python -m bench [--quick] [--server loopback|threaded|both] [--only ...]``: one markdown report.
 
-The server runs in a child process (so it never takes the client's GIL); everything measured runs in
-this process, with the routes interleaved round by round, and every figure is a median. Ratios are
-against LiteLLM's built-in ``gmi`` route measured in the same run (on a LiteLLM without that row, against
-the ``openai/`` route, and the targets are then marked n/a).
+Every workload runs against both of the bench's own servers (each in a child process) in one run; all
+routes are timed in this process, paired round by round, and every ratio is against LiteLLM's built-in
+``gmi`` route measured in the same round (on a LiteLLM without that row, against ``openai/`` with
+``api_base``, and the targets are then n/a). See bench/README.md for the method.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import platform
 import signal
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,53 +26,31 @@ if __package__ in (None, ""):  # ``python bench/run.py``
 # at LiteLLM's copy, as it does for users.)
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-WORKLOADS = ("sync", "async", "stream", "memory", "breakdown", "import")
+WORKLOADS = ("sync", "async", "stream", "memory", "attribution", "startup")
+CONCURRENCIES = (50, 200, 500)
+TARGET_RATIO = 0.7
+TARGET_IMPORT_S = 0.030
+TARGET_HELP_S = 0.3
+TARGET_BLOCKS_PER_CALL = 0.1
+"""Flat memory: fewer than one allocator block kept per ten calls once warm (a leak of even one small
+object per call shows as >= 1)."""
 
 
 @dataclass(frozen=True)
 class Sizes:
-    sync_calls: int
-    async_calls: int
-    concurrency: int
-    streams: int
     rounds: int
-    import_runs: int
+    sync_calls: int
+    async_factor: int
+    """Calls per async burst, as a multiple of the concurrency."""
+    streams: int
     memory_calls: int
     warmup: int
+    startup_runs: int
+    profile_calls: int
 
 
-FULL = Sizes(100, 500, 50, 20, 5, 7, 5000, 50)
-QUICK = Sizes(10, 100, 50, 3, 1, 1, 200, 5)
-
-TARGET_RATIO_CALL = 0.9
-TARGET_RATIO_STREAM = 1.0
-TARGET_IMPORT_MS = 50.0
-TARGET_CLI_HELP_MS = 500.0
-TARGET_MEMORY_MB = 5.0
-
-
-@dataclass
-class Report:
-    ref: str | None
-    ref_label: str
-    names: list[str]
-    lines: list[str] = field(default_factory=list)
-    verdicts: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def emit(self, *lines: str) -> None:
-        self.lines.extend(lines)
-
-    def table(self, header: list[str], rows: list[list[str]]) -> None:
-        self.emit("| " + " | ".join(header) + " |", "|---" + "|---:" * (len(header) - 1) + "|")
-        self.emit(*("| " + " | ".join(row) + " |" for row in rows), "")
-
-    def verdict(self, target: str, ratio: float | None, limit: float, unit: str = "x") -> None:
-        if ratio is None:
-            self.verdicts.append((target, "n/a", "n/a"))
-            return
-        measured = f"{ratio:.2f}{unit}" if unit == "x" else f"{ratio:.2f} {unit}"
-        ok = ratio < limit if unit == "MB" else ratio <= limit
-        self.verdicts.append((target, measured, "PASS" if ok else "**FAIL**"))
+FULL = Sizes(5, 100, 2, 5, 5000, 30, 7, 200)
+QUICK = Sizes(2, 20, 1, 2, 1000, 10, 2, 50)
 
 
 def _cpu_model() -> str:
@@ -85,150 +64,344 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _x(value: float, base: float | None) -> str:
-    return "" if not base else f"{value / base:.2f}x"
+def _header(quick: bool) -> list[str]:
+    from importlib.metadata import version
+
+    import litellm_gmi
+
+    return [
+        f"## litellm_gmi benchmark ({'quick' if quick else 'full'})\n",
+        f"- CPU: {_cpu_model()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start",
+        f"- Python {platform.python_version()}, {platform.system()} {platform.release()}",
+        f"- LiteLLM {version('litellm')}, litellm_gmi {litellm_gmi.__version__}, openai {version('openai')}, "
+        f"httpx {version('httpx')}",
+        "",
+    ]
 
 
-def _sync(report: Report, routes: list[Any], sizes: Sizes) -> None:
-    from bench import routes as r
-    from bench import workloads as w
+class Bench:
+    """One run: the routes against each server, then the start-up figures, then the targets."""
 
-    ms = w.sync_latency(routes, sizes.sync_calls, sizes.rounds, sizes.warmup)
-    report.emit(f"### Sequential sync calls ({sizes.rounds} rounds x {sizes.sync_calls} per route)\n")
-    report.table(
-        ["route", "ms / call (median)", f"vs {report.ref_label}", "vs raw httpx"],
-        [[n, f"{ms[n]:.2f}", _x(ms[n], ms[report.ref_label]), _x(ms[n], ms[r.HTTPX])] for n in report.names],
-    )
-    ratio = ms[r.OURS] / ms[report.ref] if report.ref else None
-    report.verdict("sync: time per call <= 0.9x built-in", ratio, TARGET_RATIO_CALL)
+    def __init__(self, sizes: Sizes, only: set[str]) -> None:
+        from bench.report import Report
 
+        self.sizes, self.only = sizes, only
+        self.report = Report()
+        self.loop = asyncio.new_event_loop()
+        self.verdicts: dict[str, dict[str, tuple[str, bool | None]]] = {}
+        """Target → server → (measured text, passed)."""
+        self.ref: str | None = None
+        self.ratios: dict[tuple[str, str], float] = {}
+        """(server, workload key) → median ratio of our route to the reference."""
 
-def _async(report: Report, routes: list[Any], sizes: Sizes) -> None:
-    import asyncio
+    # ------------------------------------------------------------------------------------- per server ---
+    def server(self, kind: str, description: str, base: str) -> None:
+        from bench import routes as r
+        from bench.control import freeze_heap
+        from bench.workloads import warm
 
-    from bench import routes as r
-    from bench import workloads as w
+        routes = r.build(base)
+        r.check(routes, self.loop)
+        names = [route.name for route in routes]
+        self.ref = r.BUILTIN if r.BUILTIN in names else None
+        ref_name = self.ref or r.OPENAI_ROUTE
+        warm(routes, self.loop, CONCURRENCIES, self.sizes.warmup)
+        freeze_heap()
+        self.report.emit(f"### Server: {description}\n")
+        rows: list[list[str]] = []
+        details: list[list[str]] = []
+        for label, key, results in self._workloads(routes):
+            rows.append(self._row(label, results, names, ref_name))
+            if key:
+                self._verdict(key, kind, results, ref_name)
+            if "p99" in results[r.OURS][0].extra:
+                details.append(self._latency(label, results, ref_name, "p50", "p99"))
+            if "first" in results[r.OURS][0].extra:
+                details.append(self._latency(label, results, ref_name, "first", None))
+        if rows:
+            ref_label = "built-in" if self.ref else "openai/ (no built-in row)"
+            others = [n for n in names if n not in (r.OURS, ref_name)]
+            self.report.table(
+                [
+                    "workload",
+                    "litellm_gmi",
+                    ref_label,
+                    f"ratio, median (min-max) of {self.sizes.rounds} rounds",
+                    "CPU litellm_gmi",
+                    f"CPU {ref_label}",
+                    "CPU ratio",
+                    *others,
+                ],
+                rows,
+            )
+            if details:
+                self.report.table(["workload", "litellm_gmi", ref_label], details)
+        if "memory" in self.only and kind == "loopback":
+            self._memory(routes, ref_name)
+        if "attribution" in self.only and kind == "loopback":
+            self._attribution(routes, ref_name)
 
-    loop = asyncio.new_event_loop()
-    result = w.async_throughput(routes, sizes.async_calls, sizes.concurrency, sizes.rounds, loop)
-    report.emit(
-        f"### Async, {sizes.concurrency} in flight ({sizes.rounds} rounds x {sizes.async_calls} calls)\n",
-        "Ratio = reference calls/s / route calls/s, i.e. time per call relative to the reference.\n",
-    )
-    ref = result[report.ref_label]["rps"]
-    report.table(
-        ["route", "calls/s", f"vs {report.ref_label}", "p50 ms", "p99 ms"],
-        [
-            [n, f"{v['rps']:.0f}", _x(ref, v["rps"]), f"{v['p50']:.1f}", f"{v['p99']:.1f}"]
-            for n, v in ((n, result[n]) for n in report.names)
-        ],
-    )
-    ratio = result[report.ref]["rps"] / result[r.OURS]["rps"] if report.ref else None
-    report.verdict("async throughput: time per call <= 0.9x built-in", ratio, TARGET_RATIO_CALL)
+    def _workloads(self, routes: list[Any]) -> list[tuple[str, str | None, Any]]:
+        from bench import workloads as w
 
-
-def _stream(report: Report, routes: list[Any], sizes: Sizes) -> None:
-    from bench import routes as r
-    from bench import workloads as w
-
-    s = w.streaming(routes, sizes.streams, sizes.rounds)
-    report.emit(f"### Streaming 200 chunks, sync ({sizes.rounds} rounds x {sizes.streams} streams)\n")
-    report.table(
-        ["route", "first chunk ms", "last chunk ms", f"last vs {report.ref_label}"],
-        [
-            [n, f"{s[n]['first']:.2f}", f"{s[n]['last']:.2f}", _x(s[n]["last"], s[report.ref_label]["last"])]
-            for n in report.names
-        ],
-    )
-    ratio = s[r.OURS]["last"] / s[report.ref]["last"] if report.ref else None
-    report.verdict("stream: time to last chunk <= 1.0x built-in", ratio, TARGET_RATIO_STREAM)
-
-
-def _memory(report: Report, routes: list[Any], sizes: Sizes) -> None:
-    from bench import routes as r
-    from bench import workloads as w
-
-    warmup = sizes.warmup * 4
-    report.emit(f"### Memory over {sizes.memory_calls} sync calls, after {warmup} warm-up calls\n")
-    rows = []
-    for route in routes:
-        if route.name in (r.OURS, r.BUILTIN):
-            m = w.memory_growth(route, sizes.memory_calls, warmup)
-            rows.append([route.name, f"{m.traced_mb:.2f}", f"{m.rss_mb:.1f}", "<br>".join(m.top)])
-            if route.name == r.OURS:
-                report.verdict(
-                    f"memory growth over {sizes.memory_calls} calls < 5 MB", m.traced_mb, 5.0, "MB"
+        s, out = self.sizes, []
+        if "sync" in self.only:
+            out.append(("sync call", "sync", w.paired(routes, s.rounds, w.sync_calls(s.sync_calls))))
+        if "async" in self.only:
+            for c in CONCURRENCIES:
+                one = w.async_calls(self.loop, c * s.async_factor, c)
+                out.append(
+                    (f"async, {c} in flight (per call)", f"async c={c}", w.paired(routes, s.rounds, one))
                 )
-    report.table(["route", "tracemalloc growth MB", "RSS growth MB", "largest growth sites"], rows)
+        if "stream" in self.only:
+            out.append(
+                (
+                    "200-chunk stream, sync (to last chunk)",
+                    "stream sync",
+                    w.paired(routes, s.rounds, w.sync_streams(s.streams)),
+                )
+            )
+            one = w.async_streams(self.loop, s.streams)
+            out.append(
+                ("200-chunk stream, async (to last chunk)", "stream async", w.paired(routes, s.rounds, one))
+            )
+        return out
 
+    def _row(self, label: str, results: Any, names: list[str], ref_name: str) -> list[str]:
+        from bench import routes as r
+        from bench.report import median_of, ms, ratio
 
-def _import(report: Report, sizes: Sizes) -> None:
-    from bench import workloads as w
+        others = [n for n in names if n not in (r.OURS, ref_name)]
+        return [
+            label,
+            ms(median_of(results, r.OURS)),
+            ms(median_of(results, ref_name)),
+            ratio(results, r.OURS, ref_name).text(),
+            ms(median_of(results, r.OURS, "cpu")),
+            ms(median_of(results, ref_name, "cpu")),
+            ratio(results, r.OURS, ref_name, "cpu").text(),
+            *(ms(median_of(results, n)) for n in others),
+        ]
 
-    cost = w.import_cost(sizes.import_runs)
-    cli = w.cli_cost(sizes.import_runs)
-    report.emit(f"### Import ({sizes.import_runs} fresh interpreters, median)\n")
-    report.table(
-        ["import", "time"],
-        [
-            ["`import litellm`", f"{cost['litellm_s'] * 1000:.0f} ms"],
-            ["`import litellm_gmi` after it (registers route + catalog)", f"{cost['ours_ms']:.1f} ms"],
-            ["same with `LITELLM_GMI_AUTO_REGISTER=0`", f"{cost['ours_noreg_ms']:.1f} ms"],
-            ["`import litellm_gmi` alone (registers once LiteLLM loads)", f"{cli['alone_ms']:.1f} ms"],
-            ["`litellm-gmi --help`, whole process", f"{cli['cli_help_ms']:.0f} ms"],
-        ],
-    )
-    report.verdict("`import litellm_gmi` on top of litellm <= 50 ms", cost["ours_ms"], TARGET_IMPORT_MS, "ms")
-    report.verdict("`litellm-gmi --help` <= 500 ms", cli["cli_help_ms"], TARGET_CLI_HELP_MS, "ms")
+    def _latency(self, label: str, results: Any, ref_name: str, first: str, second: str | None) -> list[str]:
+        from bench import routes as r
+        from bench.report import median_extra
+
+        def cell(name: str) -> str:
+            text = f"{first} {median_extra(results, name, first) * 1000:.1f} ms"
+            if second:
+                text += f", {second} {median_extra(results, name, second) * 1000:.1f} ms"
+            return text
+
+        return [label, cell(r.OURS), cell(ref_name)]
+
+    def _verdict(self, key: str, kind: str, results: Any, ref_name: str) -> None:
+        from bench import routes as r
+        from bench.report import ratio
+
+        measured = ratio(results, r.OURS, ref_name)
+        self.ratios[(kind, key)] = measured.median
+        passed = measured.median <= TARGET_RATIO if self.ref else None
+        self.verdicts.setdefault(key, {})[kind] = (measured.text(), passed)
+
+    def _memory(self, routes: list[Any], ref_name: str) -> None:
+        from bench import routes as r
+        from bench.memory import memory_growth
+
+        s = self.sizes
+        self.report.emit(
+            f"#### Memory over {s.memory_calls} sync calls after {s.warmup * 10} warm-up calls "
+            "(allocator blocks and RSS after `gc.collect()`)\n"
+        )
+        rows = []
+        for route in routes:
+            if route.name not in (r.OURS, ref_name):
+                continue
+            m = memory_growth(route, s.memory_calls, s.warmup * 10)
+            rows.append(
+                [
+                    route.name,
+                    " / ".join(f"{b:,}" for b in m.blocks),
+                    f"{m.blocks_per_call:.3f}",
+                    f"{m.rss_mb[-1] - m.rss_mb[0]:+.1f} MB",
+                ]
+            )
+            if route.name == r.OURS:
+                passed = m.blocks_per_call < TARGET_BLOCKS_PER_CALL
+                text = f"{m.blocks_per_call:.3f} blocks/call, RSS {m.rss_mb[-1] - m.rss_mb[0]:+.1f} MB"
+                self.verdicts[f"memory flat over {s.memory_calls} calls"] = {"loopback": (text, passed)}
+        self.report.table(
+            ["route", "blocks at each checkpoint", "blocks kept per call after the first checkpoint", "RSS"],
+            rows,
+        )
+
+    def _attribution(self, routes: list[Any], ref_name: str) -> None:
+        from bench import routes as r
+        from bench.attribution import OURS, PROVIDER, SEND, async_profile, self_time, sync_profile
+
+        n = self.sizes.profile_calls
+        self.report.emit(
+            f"#### Where a call's time goes: profiled self time per call by owning package ({n} calls; "
+            "profiler overhead included, read the shares)\n"
+        )
+        chosen = [route for route in routes if route.name in (r.OURS, ref_name)]
+        profiles: dict[str, dict[str, float]] = {}
+        for route in chosen:
+            profiles[f"{route.name}, sync"] = sync_profile(route, n)
+            profiles[f"{route.name}, async c=50"] = async_profile(route, self.loop, n, 50)
+            profiles[f"{route.name}, stream sync"] = sync_profile(route, max(2, n // 20), stream=True)
+        groups = sorted(
+            {g for p in profiles.values() for g in p} - {PROVIDER, SEND}, key=lambda g: (g != OURS, g)
+        )
+        rows = []
+        for label, p in profiles.items():
+            total = self_time(p)
+            rows.append(
+                [label, f"{total * 1e6:,.0f} us"]
+                + [f"{p.get(g, 0.0) * 1e6:,.0f} us ({p.get(g, 0.0) / total:.1%})" for g in groups]
+            )
+        self.report.table(["call (per call or per stream)", "total", *groups], rows)
+        self._layers(profiles, ref_name)
+
+    def _layers(self, profiles: dict[str, dict[str, float]], ref_name: str) -> None:
+        """Where a non-streamed call goes, by layer, and what is left once LiteLLM's share is paid."""
+        from bench import routes as r
+        from bench.attribution import OURS, PROVIDER, SEND, self_time
+
+        def share(value: float, total: float) -> str:
+            return f"{value * 1e6:,.0f} us ({value / total:.0%})"
+
+        rows, floors = [], []
+        for kind in ("sync", "async c=50"):
+            ours, ref = profiles[f"{r.OURS}, {kind}"], profiles[f"{ref_name}, {kind}"]
+            total, ref_total = self_time(ours), self_time(ref)
+            wrapper, own, send = total - ours[PROVIDER], ours.get(OURS, 0.0), ours[SEND]
+            inside = ours[PROVIDER] - own - send
+            rows.append(
+                [
+                    f"{r.OURS}, {kind}",
+                    f"{total * 1e6:,.0f} us",
+                    share(wrapper, total),
+                    share(inside, total),
+                    share(own, total),
+                    share(send, total),
+                ]
+            )
+            rows.append(
+                [
+                    f"{ref_name}, {kind}",
+                    f"{ref_total * 1e6:,.0f} us",
+                    share(ref_total - ref[PROVIDER], ref_total),
+                    share(ref[PROVIDER] - ref[SEND], ref_total),
+                    "-",
+                    share(ref[SEND], ref_total),
+                ]
+            )
+            measured = self.ratios.get(("loopback", kind))
+            floors.append(
+                [
+                    kind,
+                    f"{measured:.2f}x" if measured is not None else "",
+                    f"{total / ref_total:.2f}x",
+                    f"{(total - own) / ref_total:.2f}x",
+                    f"{(wrapper + send) / ref_total:.2f}x",
+                ]
+            )
+        self.report.emit(
+            "Layers of one call (profiled): LiteLLM's `completion()` wrapper outside the provider, LiteLLM "
+            "code run inside it (for our route: `BaseLLMHTTPHandler`, the `OpenAIGPTConfig` parents, "
+            "LiteLLM's HTTP handler; for the built-in row: LiteLLM's OpenAI handler and the openai SDK), "
+            "litellm_gmi's own frames, and httpx's `send` (the request on the wire and the wait).\n"
+        )
+        self.report.table(
+            ["call", "total", "LiteLLM wrapper", "LiteLLM inside the provider", "litellm_gmi", "HTTP send"],
+            rows,
+        )
+        self.report.emit(
+            "The floor: the profiled ratio, the same with litellm_gmi's frames at zero cost, and the least "
+            "any provider inside LiteLLM can reach (the wrapper plus the HTTP send, nothing else).\n"
+        )
+        self.report.table(
+            ["workload", "measured ratio", "profiled ratio", "our frames free", "wrapper + send only"], floors
+        )
+
+    # --------------------------------------------------------------------------------------- start-up ---
+    def startup(self) -> None:
+        from bench.startup import help_cost, import_cost
+
+        runs = self.sizes.startup_runs
+        cost = import_cost(runs)
+        helped = help_cost(runs)
+        self.report.emit(f"### Start-up ({runs} fresh interpreters each; median (min-max))\n")
+        self.report.table(
+            ["what", "time"],
+            [
+                ["`import litellm`", cost["litellm"].text(1, "s", 2)],
+                [
+                    "`import litellm_gmi` after it (registers the route and the catalog)",
+                    cost["ours"].text(1000, "ms"),
+                ],
+                ["the same with `LITELLM_GMI_AUTO_REGISTER=0`", cost["ours_noreg"].text(1000, "ms")],
+                ["`import litellm_gmi` alone (LiteLLM not loaded)", cost["alone"].text(1000, "ms")],
+                ["`litellm-gmi --help`", helped.text(1, "s", 2)],
+            ],
+        )
+        self.verdicts["`import litellm_gmi` <= 30 ms"] = {
+            "process": (cost["ours"].text(1000, "ms"), cost["ours"].median <= TARGET_IMPORT_S)
+        }
+        self.verdicts["`litellm-gmi --help` <= 0.3 s"] = {
+            "process": (helped.text(1, "s", 2), helped.median <= TARGET_HELP_S)
+        }
+
+    # ---------------------------------------------------------------------------------------- targets ---
+    def targets(self, servers: list[str]) -> None:
+        columns = [*servers, "process"]
+        rows = []
+        for target, by_server in self.verdicts.items():
+            cells = [by_server[c][0] if c in by_server else "" for c in columns]
+            passed = [p for _, p in by_server.values()]
+            verdict = "n/a" if any(p is None for p in passed) else ("PASS" if all(passed) else "**FAIL**")
+            label = (
+                target if not target.startswith(("sync", "async", "stream")) else f"{target} <= 0.7x built-in"
+            )
+            rows.append([label, *cells, verdict])
+        self.report.emit("### Targets\n")
+        self.report.table(["target", *columns, "verdict"], rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small N: a smoke run of every workload")
-    parser.add_argument("--server", choices=("emulator", "loopback"), default="emulator")
+    parser.add_argument("--server", choices=("loopback", "threaded", "both"), default="both")
     parser.add_argument("--only", default=",".join(WORKLOADS), help="comma-separated subset of workloads")
     args = parser.parse_args(argv)
     # A SIGTERM unwinds like Ctrl-C, so the server child process is stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    sizes, only = (QUICK if args.quick else FULL), set(args.only.split(","))
+    only = set(args.only.split(","))
+    if unknown := only - set(WORKLOADS):
+        parser.error(f"unknown workloads: {', '.join(sorted(unknown))}")
 
-    from importlib.metadata import version
-
-    import litellm_gmi
-    from bench import routes as r
-    from bench.breakdown import breakdown
-    from bench.servers import serve
+    from bench.servers import SERVERS, serve
 
     began = time.perf_counter()
-    header = [
-        f"## litellm_gmi benchmark ({'quick' if args.quick else 'full'}, server: {args.server})\n",
-        f"- CPU: {_cpu_model()}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at start",
-        f"- Python {platform.python_version()}, {platform.system()} {platform.release()}",
-        f"- LiteLLM {version('litellm')}, litellm_gmi {litellm_gmi.__version__}, openai {version('openai')}, "
-        f"httpx {version('httpx')}",
-    ]
-    with serve(args.server) as base:
-        routes = r.build(base)
-        r.check(routes)
-        names = [route.name for route in routes]
-        ref = r.BUILTIN if r.BUILTIN in names else None
-        report = Report(ref, ref or r.OPENAI_ROUTE, names, header)
-        report.emit(
-            f"- Ratios are against **{report.ref_label}**, measured in this run"
-            + ("" if ref else " (this LiteLLM has no built-in gmi row: targets n/a)")
-            + "\n"
+    bench = Bench(QUICK if args.quick else FULL, only)
+    bench.report.emit(*_header(args.quick))
+    servers = list(SERVERS) if args.server == "both" else [args.server]
+    for kind in servers:
+        with serve(kind) as base:
+            bench.server(kind, SERVERS[kind], base)
+    if bench.ref is None:
+        bench.report.emit(
+            "_This LiteLLM has no built-in gmi row: ratios are against `openai/`, targets n/a._\n"
         )
-        for name, section in (("sync", _sync), ("async", _async), ("stream", _stream), ("memory", _memory)):
-            if name in only:
-                section(report, routes, sizes)
-        if "breakdown" in only:
-            report.emit(breakdown(routes, sizes.sync_calls * 2))
-    if "import" in only:
-        _import(report, sizes)
-    report.emit("### Targets\n")
-    report.table(["target", "measured", "verdict"], [list(v) for v in report.verdicts])
-    report.emit(f"_{time.perf_counter() - began:.0f} s; load average {os.getloadavg()[0]:.2f} at the end._")
-    print("\n".join(report.lines))
+    if "startup" in only:
+        bench.startup()
+    bench.targets(servers)
+    bench.report.emit(
+        f"_{time.perf_counter() - began:.0f} s; load average {os.getloadavg()[0]:.2f} at the end. Heap "
+        "frozen after the warm-up, collector off inside every timed burst, for every route alike._"
+    )
+    print(bench.report.text())
     return 0
 
 

@@ -1,4 +1,8 @@
-"""The peer the bench talks to, in its own process so that it never competes for the client's GIL."""
+"""The peers the bench talks to, each in its own process so that it never competes for the client's GIL.
+
+Both are the bench's own canned servers (:mod:`bench.loopback`, :mod:`bench.threaded`); the bench does not
+depend on the package's GMI emulator, whose cost and behaviour are not what is being measured.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 _URL = re.compile(r"(http://127\.0\.0\.1:\d+)")
-COMMANDS = {
-    "emulator": [sys.executable, "-m", "gmi_emulator", "--port", "0"],
-    "loopback": [sys.executable, "-m", "bench.loopback", "0"],
+SERVERS = {
+    "loopback": "asyncio loopback (bench/loopback.py)",
+    "threaded": "http.server.ThreadingHTTPServer (bench/threaded.py)",
 }
 
 
 @contextmanager
 def serve(kind: str) -> Iterator[str]:
-    """Start the ``emulator`` or the minimal ``loopback`` server; yield its chat base URL (``.../v1``)."""
+    """Start the ``loopback`` or ``threaded`` server; yield its chat base URL (``.../v1``)."""
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        COMMANDS[kind], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", f"bench.{kind}", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None

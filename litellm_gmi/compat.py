@@ -3,12 +3,15 @@
 Measured in shared/reference/litellm_extension_points.md §3a: from 1.89.0 LiteLLM's outer stream wrapper
 passes ``ModelResponseStream`` chunks from custom providers through; before it, a custom provider must
 yield ``GenericStreamingChunk`` dicts.
+
+The version comes from PRIVATE ``litellm._version.version``, which ``import litellm`` has already computed
+on every supported release; asking ``importlib.metadata`` again cost 7-11 ms of ``import litellm_gmi``.
+tests/test_compat.py pins that the two agree.
 """
 
 from __future__ import annotations
 
 import re
-from importlib.metadata import version
 from typing import Final
 
 
@@ -21,6 +24,18 @@ def _release(text: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
-LITELLM_VERSION: Final = version("litellm")
+def _litellm_version() -> str:
+    try:
+        from litellm._version import version  # PRIVATE: set by ``import litellm`` itself
+    except ImportError:  # pragma: no cover - a LiteLLM that moved it; the slow public way still works
+        version = None
+    if not isinstance(version, str) or version == "unknown":
+        from importlib.metadata import version as metadata_version
+
+        return metadata_version("litellm")
+    return version
+
+
+LITELLM_VERSION: Final = _litellm_version()
 STREAM_PASSTHROUGH: Final = _release(LITELLM_VERSION) >= (1, 89, 0)
 """True when LiteLLM accepts ``ModelResponseStream`` chunks from a custom provider as they are."""

@@ -19,6 +19,7 @@ from litellm.exceptions import AuthenticationError
 from litellm.secret_managers.main import get_secret_str
 
 from litellm_gmi._version import __version__
+from litellm_gmi.compat import LITELLM_VERSION
 from litellm_gmi.constants import (
     API_BASE_ENV,
     API_KEY_ENVS,
@@ -71,7 +72,7 @@ def resolve_org_id(org_id: str | None = None) -> str | None:
 
 def user_agent() -> str:
     """Names this package and the LiteLLM it runs on, so GMI can attribute traffic."""
-    return f"litellm_gmi/{__version__} litellm/{_litellm_version()}"
+    return f"litellm_gmi/{__version__} litellm/{LITELLM_VERSION}"
 
 
 def auth_headers(api_key: str, org_id: str | None) -> dict[str, str]:
@@ -95,15 +96,3 @@ def merge_headers(base: Mapping[str, str], overrides: Mapping[str, str] | None) 
             del merged[existing]
         merged[name] = value
     return merged
-
-
-_LITELLM_VERSION: str | None = None
-
-
-def _litellm_version() -> str:
-    global _LITELLM_VERSION  # noqa: PLW0603 - computed once, metadata reads are slow
-    if _LITELLM_VERSION is None:
-        from importlib.metadata import version
-
-        _LITELLM_VERSION = version("litellm")
-    return _LITELLM_VERSION

@@ -15,3 +15,11 @@ def test_release_parsing() -> None:
 
 def test_stream_passthrough_follows_the_installed_litellm() -> None:
     assert compat.STREAM_PASSTHROUGH is (compat._release(version("litellm")) >= (1, 89, 0))
+
+
+def test_litellm_version_read_without_metadata_matches_metadata() -> None:
+    """``compat`` reads PRIVATE ``litellm._version.version``; it must name the installed distribution."""
+    from litellm._version import version as litellm_private_version
+
+    assert litellm_private_version == version("litellm")
+    assert version("litellm") == compat.LITELLM_VERSION

@@ -20,7 +20,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,14 +184,17 @@ def proxy(_emulator_server: GMIEmulator, tmp_path_factory: pytest.TempPathFactor
 
 
 @contextmanager
-def running_proxy(workdir: Path, env: dict[str, str]) -> Iterator[Proxy]:
-    """The example config served by a ``litellm`` process in ``workdir`` with ``env``, until exit."""
+def running_proxy(
+    workdir: Path, env: dict[str, str], config: Path | None = None, args: Sequence[str] = ()
+) -> Iterator[Proxy]:
+    """A ``litellm`` process in ``workdir`` with ``env`` serving ``config`` (default: the example with its
+    generated include), with extra command-line ``args``, until exit."""
     log_path = workdir / "proxy.log"
-    generated = _generate_model_list(workdir)
-    config = _config_for_this_litellm(workdir)
+    generated = _generate_model_list(workdir) if config is None else []
+    config = config or _config_for_this_litellm(workdir)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    command = [str(LITELLM_CLI), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)]
+    command = [str(LITELLM_CLI), "--config", str(config), "--host", "127.0.0.1", "--port", str(port), *args]
     started = time.monotonic()
     with log_path.open("wb") as log:
         proc = subprocess.Popen(  # noqa: S603 - our own venv's litellm script, fixed arguments
