@@ -25,10 +25,11 @@ def _release(text: str) -> tuple[int, ...]:
 
 
 def _litellm_version() -> str:
+    version: object = None
     try:
         from litellm._version import version  # PRIVATE: set by ``import litellm`` itself
     except ImportError:  # pragma: no cover - a LiteLLM that moved it; the slow public way still works
-        version = None
+        pass
     if not isinstance(version, str) or version == "unknown":
         from importlib.metadata import version as metadata_version
 
