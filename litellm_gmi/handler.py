@@ -105,12 +105,12 @@ class GMIProvider(CustomLLM):
         """
         caller_loop.install()  # back after a proxy config replaced litellm.callbacks
         secrets = _secrets(kwargs)
-        opening = self._open_async_stream(model, messages, args, kwargs, secrets)
+        opening = functools.partial(self._open_async_stream, model, messages, args, kwargs, secrets)
         loop = caller_loop.caller_loop()
         if loop is None:
             return self._async_chunks(model, secrets, opening)
-        opened = caller_loop.run_on_caller_loop(loop, opening)
-        chunks = self._async_chunks(model, secrets, _already(opened))
+        opened = caller_loop.run_on_caller_loop(loop, opening())
+        chunks = self._async_chunks(model, secrets, functools.partial(_already, opened))
         # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
         weakref.finalize(chunks, caller_loop.close_on_loop, loop, opened[1].close)
         return chunks
@@ -141,9 +141,12 @@ class GMIProvider(CustomLLM):
         return stream, client
 
     async def _async_chunks(
-        self, model: str, secrets: tuple[str, ...], opening: Awaitable[tuple[Any, ClosingAsyncClient]]
+        self,
+        model: str,
+        secrets: tuple[str, ...],
+        opening: Callable[[], Awaitable[tuple[Any, ClosingAsyncClient]]],
     ) -> AsyncIterator[Any]:
-        stream, client = await opening
+        stream, client = await opening()
         try:
             chunks = _amapped_iter(model, secrets, _raw_chunks(stream))
             async for item in ashape(chunks, shaper_for_litellm()):
