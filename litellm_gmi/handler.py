@@ -112,12 +112,12 @@ class GMIProvider(CustomLLM):
         caller_loop.install()  # back after a proxy config replaced litellm.callbacks
         unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
-        opening = self._open_async_stream(model, messages, args, kwargs, secrets)
+        opening = functools.partial(self._open_async_stream, model, messages, args, kwargs, secrets)
         loop = caller_loop.caller_loop()
         if loop is None:
             return self._async_chunks(model, secrets, opening, unknown_price)
-        opened = caller_loop.run_on_caller_loop(loop, opening)
-        chunks = self._async_chunks(model, secrets, _already(opened), unknown_price)
+        opened = caller_loop.run_on_caller_loop(loop, opening())
+        chunks = self._async_chunks(model, secrets, functools.partial(_already, opened), unknown_price)
         # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
         weakref.finalize(chunks, caller_loop.close_on_loop, loop, opened[1].close)
         return chunks
@@ -151,10 +151,10 @@ class GMIProvider(CustomLLM):
         self,
         model: str,
         secrets: tuple[str, ...],
-        opening: Awaitable[tuple[Any, ClosingAsyncClient]],
+        opening: Callable[[], Awaitable[tuple[Any, ClosingAsyncClient]]],
         unknown_price: bool,
     ) -> AsyncIterator[Any]:
-        stream, client = await opening
+        stream, client = await opening()
         try:
             shaped = ashape(_amapped_iter(model, secrets, _raw_chunks(stream)), shaper_for_litellm())
             async for item in unpriced.amark_each(shaped) if unknown_price else shaped:

@@ -65,6 +65,10 @@ class Seen:
     path: str
     headers: dict[str, str]
     body: Any
+    delivered: bool = False
+    """The whole scripted answer was written: the client did not hang up before reading it all."""
+    answered: threading.Event = field(default_factory=threading.Event)
+    """Set once the handler is done with this request, however it ended."""
 
 
 def chat_answer(text: str = "Paris.", model: str = "m") -> dict[str, Any]:
@@ -510,11 +514,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: Any) -> None:
         owner = self.server.owner
-        owner.record(Seen(self.command, self.path, dict(self.headers.items()), body))
+        seen = Seen(self.command, self.path, dict(self.headers.items()), body)
+        owner.record(seen)
         self._body = body
         reply = owner.next_reply(self.command, self.path)
         handler = getattr(self, f"_reply_{reply.kind}")
-        handler(reply)
+        try:
+            handler(reply)
+            self.wfile.flush()
+            seen.delivered = True
+        finally:
+            seen.answered.set()
 
     def _reply_cooperative(self, reply: Reply) -> None:
         body = self._body if isinstance(self._body, dict) else {}
