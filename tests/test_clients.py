@@ -18,6 +18,9 @@ langchain_litellm = pytest.importorskip("langchain_litellm")
 instructor = pytest.importorskip("instructor")
 agents = pytest.importorskip("agents")
 agents_litellm = pytest.importorskip("agents.extensions.models.litellm_model")
+# openai-agents exports traces from a background thread that wakes every 0.2 s; it would keep running for
+# the rest of the session and show up in other tests' sleep recorders (tests/test_retries.py).
+agents.set_tracing_disabled(True)
 pydantic = pytest.importorskip("pydantic")
 
 MODEL = "gmi/zai-org/GLM-4.7-FP8"  # a reasoning model the catalog does not mark for json_schema
