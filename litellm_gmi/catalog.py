@@ -65,6 +65,8 @@ class _OptionalFields(TypedDict, total=False):
     supported_endpoints: list[str]
     supported_endpoints_source: str
     notes: str
+    max_tokens_param: Literal["max_tokens", "max_completion_tokens"]
+    max_tokens_param_source: str
 
 
 class CatalogEntry(_OptionalFields):

@@ -11,6 +11,7 @@ tests/test_compat.py pins that the two agree.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Final
 
@@ -25,10 +26,10 @@ def _release(text: str) -> tuple[int, ...]:
 
 
 def _litellm_version() -> str:
-    try:
+    version: object = None
+    # A LiteLLM that moved it falls through to the slow public way below.
+    with contextlib.suppress(ImportError):
         from litellm._version import version  # PRIVATE: set by ``import litellm`` itself
-    except ImportError:  # pragma: no cover - a LiteLLM that moved it; the slow public way still works
-        version = None
     if not isinstance(version, str) or version == "unknown":
         from importlib.metadata import version as metadata_version
 

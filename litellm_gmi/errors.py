@@ -177,8 +177,10 @@ def to_litellm_exception(
     error: Exception = _exception_class(status_code, text)(
         message=text, model=model, llm_provider=PROVIDER, response=response
     )
-    if status_code == 402:  # 1.81.1 has no PaymentRequiredError; its BadRequestError says 400
-        error.status_code = 402  # type: ignore[attr-defined]
+    if getattr(error, "status_code", None) != status_code:
+        # 1.81.1's BadRequestError says 400 for any 4xx it stands for (a 402 with no PaymentRequiredError,
+        # a 409); GMI's own status is what retry policies and callers need.
+        error.status_code = status_code  # type: ignore[attr-defined]
     return error
 
 

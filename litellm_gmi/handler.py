@@ -17,13 +17,14 @@ import litellm
 from litellm.llms.base_llm.chat.transformation import BaseLLMException
 from litellm.llms.custom_httpx.llm_http_handler import BaseLLMHTTPHandler
 from litellm.llms.custom_llm import CustomLLM
-from litellm.types.utils import ImageResponse, ModelResponse
+from litellm.types.utils import EmbeddingResponse, ImageResponse, ModelResponse
 from typing_extensions import override
 
 from litellm_gmi import caller_loop, unpriced
-from litellm_gmi.chat.params import prepare_params, schema_turn
+from litellm_gmi.chat.params import prepare_params
+from litellm_gmi.chat.recovered import recover_params
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
-from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig, supports_response_schema
+from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig
 from litellm_gmi.constants import ORG_ID_HEADER
 from litellm_gmi.credentials import resolve_api_key, resolve_org_id
 from litellm_gmi.errors import from_base_exception
@@ -111,12 +112,12 @@ class GMIProvider(CustomLLM):
         caller_loop.install()  # back after a proxy config replaced litellm.callbacks
         unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
-        opening = self._open_async_stream(model, messages, args, kwargs, secrets)
+        opening = functools.partial(self._open_async_stream, model, messages, args, kwargs, secrets)
         loop = caller_loop.caller_loop()
         if loop is None:
             return self._async_chunks(model, secrets, opening, unknown_price)
-        opened = caller_loop.run_on_caller_loop(loop, opening)
-        chunks = self._async_chunks(model, secrets, _already(opened), unknown_price)
+        opened = caller_loop.run_on_caller_loop(loop, opening())
+        chunks = self._async_chunks(model, secrets, functools.partial(_already, opened), unknown_price)
         # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
         weakref.finalize(chunks, caller_loop.close_on_loop, loop, opened[1].close)
         return chunks
@@ -150,10 +151,10 @@ class GMIProvider(CustomLLM):
         self,
         model: str,
         secrets: tuple[str, ...],
-        opening: Awaitable[tuple[Any, ClosingAsyncClient]],
+        opening: Callable[[], Awaitable[tuple[Any, ClosingAsyncClient]]],
         unknown_price: bool,
     ) -> AsyncIterator[Any]:
-        stream, client = await opening
+        stream, client = await opening()
         try:
             shaped = ashape(_amapped_iter(model, secrets, _raw_chunks(stream)), shaper_for_litellm())
             async for item in unpriced.amark_each(shaped) if unknown_price else shaped:
@@ -182,26 +183,16 @@ class GMIProvider(CustomLLM):
     ) -> Any:
         litellm_params = dict(litellm_params or {})
         resolve_api_key(api_key, model=model)  # a missing key fails here, before any network call
-        caller = _caller_settings(logging_obj)
-        optional_params = dict(optional_params)
-        org_id = optional_params.pop(ORG_ID_KWARG, None)
+        requested = recover_params(optional_params, logging_obj, model=model)
+        org_id = requested.params.pop(ORG_ID_KWARG, None)
         if org_id:
             litellm_params[ORG_ID_PARAM] = org_id
-        if caller.get("user") is not None and "user" not in optional_params:
-            optional_params["user"] = caller["user"]
-        drop = bool(caller.get("drop_params") or litellm_params.get("drop_params") or litellm.drop_params)
+        drop = bool(requested.drop_params or litellm_params.get("drop_params") or litellm.drop_params)
         prepared = prepare_params(
-            optional_params,
-            model=model,
-            stream=stream,
-            drop_params=drop,
-            supports_response_schema=supports_response_schema(model),
+            requested.params, model=model, stream=stream, drop_params=drop, allowed=requested.allowed
         )
         if stream:
             prepared["stream"] = True
-        extra_turn = schema_turn(optional_params.get("response_format"), prepared.get("response_format"))
-        if extra_turn is not None:
-            messages = [*messages, extra_turn]
         mask_org_header_in_logs(logging_obj)
         return self._http.completion(
             model=model,
@@ -225,6 +216,22 @@ class GMIProvider(CustomLLM):
             ),
             provider_config=self.config,
         )
+
+    @override
+    def embedding(
+        self, model: str, input: list[Any], model_response: EmbeddingResponse, *args: Any, **kwargs: Any
+    ) -> EmbeddingResponse:
+        from litellm_gmi import embeddings
+
+        return embeddings.embedding(model, input, model_response, **kwargs)
+
+    @override
+    async def aembedding(
+        self, model: str, input: list[Any], model_response: EmbeddingResponse, *args: Any, **kwargs: Any
+    ) -> EmbeddingResponse:
+        from litellm_gmi import embeddings
+
+        return await embeddings.aembedding(model, input, model_response, **kwargs)
 
     @override
     def image_generation(self, model: str, prompt: str, *args: Any, **kwargs: Any) -> ImageResponse:
@@ -285,21 +292,6 @@ def mask_org_header_in_logs(logging_obj: Any) -> None:
         logging_obj.pre_call = masked_pre_call
     except AttributeError:  # a logging object that refuses attributes keeps LiteLLM's own masking
         return
-
-
-def _caller_settings(logging_obj: Any) -> dict[str, Any]:
-    """What the caller passed that LiteLLM keeps from custom providers: ``drop_params`` and ``user``.
-
-    LiteLLM records them on the logging object it gives every provider (``model_call_details``, the
-    same dict callbacks receive as ``kwargs``) but drops them from ``optional_params`` for custom
-    providers. Reading them keeps ``user`` from being silently lost and honours a per-call ``drop_params``.
-    """
-    details = getattr(logging_obj, "model_call_details", None)
-    if not isinstance(details, dict):
-        return {}
-    params = details.get("litellm_params") or {}
-    optional = details.get("optional_params") or {}
-    return {"drop_params": params.get("drop_params"), "user": optional.get("user")}
 
 
 def _raw_chunks(stream: Any) -> Any:

@@ -8,6 +8,10 @@ One private write, needed from LiteLLM 1.81.3 on: those releases ship a built-in
 ``get_llm_provider`` and ``completion`` consult *before* custom providers, so the row is popped from
 ``litellm.llms.openai_like.json_loader.JSONProviderRegistry._providers`` and kept for
 :func:`unregister`. tests/test_registration.py fails if an upgrade moves or renames that structure.
+
+Public LiteLLM functions wrapped for ``gmi`` calls only, and restored by :func:`unregister`:
+``get_supported_openai_params`` (:mod:`litellm_gmi.supported_params`), ``completion_with_retries``
+(:mod:`litellm_gmi.retries`) and the operations GMI does not serve (:mod:`litellm_gmi.unsupported`).
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ def register(*, override_builtin: bool = True) -> None:
         )
     caller_loop.install()
     litellm.utils.custom_llm_setup()  # type: ignore[no-untyped-call]  # LiteLLM leaves it unannotated
+    for patch in _patches():
+        patch.install()
     from litellm_gmi.catalog import register_catalog
     from litellm_gmi.native_routes import install
 
@@ -88,3 +94,12 @@ def unregister() -> None:
     if registry is not None and _saved_builtin_row is not None:
         registry._providers[PROVIDER] = _saved_builtin_row
         _saved_builtin_row = None
+    for patch in _patches():
+        patch.uninstall()
+
+
+def _patches() -> tuple[Any, ...]:
+    """The LiteLLM functions wrapped for ``gmi`` calls (:mod:`litellm_gmi.patching`)."""
+    from litellm_gmi import retries, supported_params, unsupported
+
+    return (supported_params, retries, unsupported)

@@ -224,7 +224,8 @@ def gmi_env(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEm
 # ----------------------------------------------------------------------------------- fault server ---
 @pytest.fixture(scope="session")
 def _fault_server() -> Iterator[Any]:
-    # A top-level module, like conftest: `tests` names emulator/tests, a package, in a full run.
+    # A bare name: pytest puts tests/ on sys.path, and an editable gmi-emulator install puts its own
+    # regular package `tests` ahead of this folder's, so `tests.fault_server` may not resolve.
     from fault_server import FaultServer
 
     with FaultServer() as server:

@@ -2,9 +2,17 @@
 
 Written from the failure modes reported against a real GMI (issue 14), with nothing but the standard
 library: a ``ThreadingHTTPServer`` on 127.0.0.1 that answers each request with the next scripted
-:class:`Reply` (or a plain successful chat answer when the script is empty). It is a different kind of
-server from the aiohttp emulator on purpose, so a fault test does not inherit the emulator's
-assumptions, and it counts the connections it holds open so a test can see a leak from the other side.
+:class:`Reply` (or, when the script is empty, its ``default``: a plain successful chat or embeddings
+answer). It is a different kind of server from the aiohttp emulator on purpose, so a fault test does not
+inherit the emulator's assumptions, and it counts the connections it holds open so a test can see a leak
+from the other side.
+
+``server.cooperate()`` makes it answer like a cooperative model instead (``Reply(kind="cooperative")``):
+from the request itself, as OpenAI's chat API describes it, knowing nothing of the client. A
+``json_schema`` response format gets an instance of its schema; ``json_object`` gets an instance of the
+JSON Schema it finds in the messages' text (else ``{}``); ``tools`` get a call of the named (or first)
+tool with arguments generated from its parameters; ``reasoning_effort`` or ``thinking`` add
+``reasoning_content``; ``stream: true`` streams it all as SSE, with a usage chunk when asked for.
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from schema_instance import find_schema, instance
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -34,7 +44,8 @@ class Reply:
                many events, and ``stall_after`` stops writing for ``stall`` seconds after that many;
     ``reset``  the connection is reset before any byte of the answer;
     ``stall``  nothing at all for ``stall`` seconds, then the connection closes;
-    ``raw``    ``body`` bytes written verbatim, then the connection closes.
+    ``raw``    ``body`` bytes written verbatim, then the connection closes;
+    ``cooperative`` an answer made from the request (see the module docstring).
     """
 
     kind: str = "json"
@@ -54,6 +65,10 @@ class Seen:
     path: str
     headers: dict[str, str]
     body: Any
+    delivered: bool = False
+    """The whole scripted answer was written: the client did not hang up before reading it all."""
+    answered: threading.Event = field(default_factory=threading.Event)
+    """Set once the handler is done with this request, however it ended."""
 
 
 def chat_answer(text: str = "Paris.", model: str = "m") -> dict[str, Any]:
@@ -86,6 +101,130 @@ def chunk(
     }
     if usage is not None:
         out["usage"] = usage
+    return out
+
+
+def embeddings_answer(body: Any) -> dict[str, Any]:
+    """OpenAI's embeddings answer: one deterministic vector per input, ``dimensions`` long (else 8)."""
+    body = body if isinstance(body, dict) else {}
+    inputs = body.get("input")
+    inputs = inputs if isinstance(inputs, list) else [inputs]
+    size = body.get("dimensions") if isinstance(body.get("dimensions"), int) else 8
+    data = [
+        {"object": "embedding", "index": i, "embedding": [round((i + 1) / (k + 2), 6) for k in range(size)]}
+        for i in range(len(inputs))
+    ]
+    tokens = sum(len(str(text).split()) for text in inputs)
+    return {
+        "object": "list",
+        "data": data,
+        "model": body.get("model", "m"),
+        "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+    }
+
+
+def cooperative_message(body: Any) -> tuple[dict[str, Any], str]:
+    """The assistant message (and finish reason) a cooperative model gives for a chat request."""
+    body = body if isinstance(body, dict) else {}
+    messages = body.get("messages") or []
+    message: dict[str, Any] = {"role": "assistant", "content": None}
+    effort = body.get("reasoning_effort") or (body.get("thinking") or {}).get("type")
+    if effort:
+        message["reasoning_content"] = f"Thinking it through (reasoning: {effort})."
+    tool = _tool_to_call(body)
+    if tool is not None and not (messages and messages[-1].get("role") == "tool"):
+        arguments = instance(tool.get("parameters") or {"type": "object", "properties": {}})
+        message["tool_calls"] = [
+            {
+                "id": "call_coop_1",
+                "type": "function",
+                "function": {"name": tool["name"], "arguments": json.dumps(arguments)},
+            }
+        ]
+        return message, "tool_calls"
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") == "json_schema":
+        schema = (fmt.get("json_schema") or {}).get("schema") or {}
+        message["content"] = json.dumps(instance(schema))
+    elif fmt.get("type") == "json_object":
+        schema = find_schema(_texts(messages))
+        message["content"] = json.dumps(instance(schema) if schema is not None else {})
+    else:
+        message["content"] = "Paris."
+    return message, "stop"
+
+
+def _tool_to_call(body: dict[str, Any]) -> dict[str, Any] | None:
+    tools = [t.get("function") or {} for t in body.get("tools") or [] if isinstance(t, dict)]
+    choice = body.get("tool_choice")
+    if not tools or choice == "none":
+        return None
+    if isinstance(choice, dict):
+        wanted = (choice.get("function") or {}).get("name")
+        return next((t for t in tools if t.get("name") == wanted), tools[0])
+    return tools[0]
+
+
+def _texts(messages: list[Any]) -> list[str]:
+    texts: list[str] = []
+    for message in messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        if isinstance(content, str):
+            texts.append(content)
+        elif isinstance(content, list):
+            texts += [part.get("text", "") for part in content if isinstance(part, dict)]
+    return texts
+
+
+def _usage(body: dict[str, Any], message: dict[str, Any]) -> dict[str, int]:
+    prompt = sum(len(text.split()) for text in _texts(body.get("messages") or [])) or 1
+    completion = len(json.dumps(message).split())
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def cooperative_answer(body: Any) -> dict[str, Any]:
+    message, finish = cooperative_message(body)
+    answer = chat_answer(model=(body or {}).get("model", "m"))
+    answer["choices"] = [{"index": 0, "message": message, "finish_reason": finish}]
+    answer["usage"] = _usage(body or {}, message)
+    return answer
+
+
+def cooperative_stream(body: Any) -> list[dict[str, Any]]:
+    """The same answer as SSE chunks: role, reasoning, content in three pieces or the tool call."""
+    message, finish = cooperative_message(body)
+    deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+    if message.get("reasoning_content"):
+        deltas.append({"reasoning_content": message["reasoning_content"]})
+    for call in message.get("tool_calls") or []:
+        arguments = call["function"]["arguments"]
+        half = len(arguments) // 2
+        deltas.append(
+            {
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": call["id"],
+                        "type": "function",
+                        "function": {"name": call["function"]["name"], "arguments": arguments[:half]},
+                    }
+                ]
+            }
+        )
+        deltas.append({"tool_calls": [{"index": 0, "function": {"arguments": arguments[half:]}}]})
+    content = message.get("content") or ""
+    step = max(1, -(-len(content) // 3))
+    deltas += [{"content": content[i : i + step]} for i in range(0, len(content), step)]
+    events = [_delta_chunk(d) for d in deltas]
+    events.append(_delta_chunk({}, finish))
+    if ((body or {}).get("stream_options") or {}).get("include_usage"):
+        events.append(chunk(usage=_usage(body or {}, message)))
+    return events
+
+
+def _delta_chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+    out = chunk(finish=finish)
+    out["choices"][0]["delta"] = delta
     return out
 
 
@@ -245,6 +384,8 @@ class FaultServer:
     """``with FaultServer() as server: server.script(Reply(...)); ... server.base ...``."""
 
     def __init__(self) -> None:
+        self.default = Reply()
+        """The answer when the script is empty: plain (``Reply()``) or ``Reply(kind="cooperative")``."""
         self._replies: deque[Reply] = deque()
         self._routes: dict[str, deque[Reply]] = {}
         self._lock = threading.Lock()
@@ -278,18 +419,28 @@ class FaultServer:
         with self._lock:
             self._routes[f"{method} {path}"] = deque(replies)
 
+    def cooperate(self) -> None:
+        """Answer every unscripted request from the request itself (see the module docstring)."""
+        self.default = Reply(kind="cooperative")
+
     def clear(self) -> None:
         with self._lock:
             self._replies.clear()
             self._routes.clear()
             self.seen.clear()
+            self.default = Reply()
 
     def next_reply(self, method: str = "", path: str = "") -> Reply:
         with self._lock:
             routed = self._routes.get(f"{method} {path.split('?', maxsplit=1)[0]}")
             if routed:
                 return routed.popleft() if len(routed) > 1 else routed[0]
-            return self._replies.popleft() if self._replies else Reply(body=chat_answer())
+            return self._replies.popleft() if self._replies else self.default
+
+    def bodies(self, path_suffix: str = "/chat/completions") -> list[Any]:
+        """The JSON bodies of the requests seen on ``path_suffix``, oldest first."""
+        with self._lock:
+            return [s.body for s in self.seen if s.path.endswith(path_suffix)]
 
     def record(self, seen: Seen) -> None:
         with self._lock:
@@ -363,13 +514,32 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, body: Any) -> None:
         owner = self.server.owner
-        owner.record(Seen(self.command, self.path, dict(self.headers.items()), body))
+        seen = Seen(self.command, self.path, dict(self.headers.items()), body)
+        owner.record(seen)
+        self._body = body
         reply = owner.next_reply(self.command, self.path)
         handler = getattr(self, f"_reply_{reply.kind}")
-        handler(reply)
+        try:
+            handler(reply)
+            self.wfile.flush()
+            seen.delivered = True
+        finally:
+            seen.answered.set()
+
+    def _reply_cooperative(self, reply: Reply) -> None:
+        body = self._body if isinstance(self._body, dict) else {}
+        if self.path.endswith("/embeddings"):
+            self._reply_json(Reply(body=embeddings_answer(body)))
+        elif body.get("stream"):
+            self._reply_sse(Reply(events=cooperative_stream(body)))
+        else:
+            self._reply_json(Reply(body=cooperative_answer(body)))
 
     def _reply_json(self, reply: Reply) -> None:
-        data = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
+        body = reply.body
+        if body is None and reply.status == 200:  # the plain answer, for whichever endpoint was asked
+            body = embeddings_answer(self._body) if self.path.endswith("/embeddings") else chat_answer()
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
         self.send_response(reply.status)
         headers = {"Content-Type": "application/json", **reply.headers}
         for name, value in headers.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import inspect
+from importlib.metadata import version
 from typing import Any
 
 import litellm
@@ -17,7 +18,9 @@ from litellm.integrations.custom_logger import CustomLogger
 from litellm.llms.custom_llm import CustomLLM, custom_chat_llm_router
 from test_http_clients import open_sockets
 
+import litellm_gmi
 from litellm_gmi import caller_loop
+from litellm_gmi.compat import _release
 
 from fault_server import FaultServer, Reply, good_stream
 
@@ -68,6 +71,24 @@ async def test_builtin_openai_route_behaves_the_same(fault_gmi: FaultServer) -> 
     )
     assert await _text(stream) == "Paris."
     assert fault_gmi.count("/chat/completions") == 3
+
+
+@pytest.mark.skipif(
+    _release(version("litellm")) < (1, 81, 3), reason="this LiteLLM has no built-in gmi row to compare with"
+)
+async def test_litellms_builtin_gmi_row_retries_the_same_way(fault_gmi: FaultServer) -> None:
+    """LiteLLM's own ``gmi`` JSON row on the same server and script: the behaviour matched, not invented."""
+    litellm_gmi.unregister()
+    try:
+        fault_gmi.script(RATE_LIMITED, RATE_LIMITED, Reply(kind="sse", events=good_stream("Par", "is.")))
+        stream = await litellm.acompletion(
+            model=MODEL, api_base=fault_gmi.base, messages=MESSAGES, stream=True, num_retries=2
+        )
+        assert await _text(stream) == "Paris."
+    finally:
+        litellm_gmi.register()
+    assert fault_gmi.count("/chat/completions") == 3
+    assert "litellm_gmi" not in fault_gmi.seen[-1].headers.get("User-Agent", "")  # really the built-in row
 
 
 async def test_without_the_hook_the_stream_still_works_lazily(fault_gmi: FaultServer) -> None:

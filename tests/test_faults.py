@@ -5,9 +5,9 @@ to the session's emulator directly. Nothing here asserts how long anything took:
 long (Retry-After) are intercepted at the sleep function LiteLLM calls and the requested delay is
 asserted instead, and "never hangs" is a bound on a worker thread or ``asyncio.wait_for``.
 
-What LiteLLM itself does with ``Retry-After`` (both supported releases, checked below):
-* ``litellm.completion(num_retries=N)`` retries at once through tenacity with no wait: the header is
-  ignored (``completion_with_retries``'s default ``constant_retry`` strategy).
+What happens with ``Retry-After`` (both supported releases, checked below):
+* ``litellm.completion(num_retries=N)`` on ``gmi/`` waits what the header asks: this package runs
+  those retries like the openai SDK (litellm_gmi/retries.py, tests/test_retries.py).
 * ``litellm.Router(num_retries=N)`` sleeps what the header asks (plus up to 0.75 s of jitter) before
   retrying; that needs our exceptions to carry the response headers, which is what these tests prove.
 """
@@ -71,14 +71,14 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepRecorder:
 
 # ----------------------------------------------------------------------------------- 429 and 503 ---
 @pytest.mark.parametrize("kind", ["rate_limit", "unavailable"])
-def test_completion_num_retries_retries_and_ignores_retry_after(
+def test_completion_num_retries_retries_and_honours_retry_after(
     gmi_env: GMIEmulator, sleeps: SleepRecorder, kind: Any
 ) -> None:
     gmi_env.inject(Fault(kind, times=2, retry_after=RETRY_AFTER))
     response = litellm.completion(model=MODEL, messages=MESSAGES, num_retries=2)
     assert response.choices[0].message.content
     assert chat_requests(gmi_env) == 3  # two failures, then the answer
-    assert not sleeps.asked_for(RETRY_AFTER)  # litellm.completion's own retry does not wait
+    assert sleeps.delays.count(RETRY_AFTER) == 2  # before each retry, exactly what GMI asked
 
 
 @pytest.mark.parametrize("kind", ["rate_limit", "unavailable"])
@@ -89,7 +89,7 @@ async def test_acompletion_num_retries_retries(
     response = await litellm.acompletion(model=MODEL, messages=MESSAGES, num_retries=2)
     assert response.choices[0].message.content
     assert chat_requests(gmi_env) == 3
-    assert not sleeps.asked_for(RETRY_AFTER)
+    assert sleeps.delays.count(RETRY_AFTER) == 2
 
 
 @pytest.mark.parametrize(

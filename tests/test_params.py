@@ -9,10 +9,13 @@ from typing import Any
 import litellm
 import pytest
 
+from litellm_gmi import capabilities
+from litellm_gmi.catalog import load_catalog
 from litellm_gmi.chat import params
 from litellm_gmi.chat.params import prepare_params
 
 MODEL = "deepseek-ai/DeepSeek-V3.2"
+REASONING_MODEL = "zai-org/GLM-4.7-FP8"
 
 
 def prep(
@@ -21,13 +24,38 @@ def prep(
     model: str = MODEL,
     stream: bool = False,
     drop: bool = False,
-    schema: bool = False,
+    allowed: tuple[str, ...] = (),
 ) -> dict[str, object]:
-    return prepare_params(opts, model=model, stream=stream, drop_params=drop, supports_response_schema=schema)
+    return prepare_params(opts, model=model, stream=stream, drop_params=drop, allowed=allowed)
 
 
 def test_max_completion_tokens_is_sent_as_max_tokens() -> None:
     assert prep({"max_completion_tokens": 9}) == {"max_tokens": 9}
+
+
+@pytest.mark.parametrize("name", ["max_tokens", "max_completion_tokens"])
+def test_gpt5_models_get_max_completion_tokens(name: str) -> None:
+    """The catalog's rule for OpenAI's GPT-5 family, which refuses ``max_tokens`` upstream."""
+    assert prep({name: 9}, model="openai/gpt-5.2") == {"max_completion_tokens": 9}
+
+
+def test_an_uncatalogued_gpt5_id_follows_its_family() -> None:
+    assert prep({"max_tokens": 9}, model="openai/gpt-5.9-preview") == {"max_completion_tokens": 9}
+    assert prep({"max_completion_tokens": 9}, model="acme/new-model") == {"max_tokens": 9}
+
+
+def test_both_limits_must_agree() -> None:
+    assert prep({"max_tokens": 9, "max_completion_tokens": 9}) == {"max_tokens": 9}
+    with pytest.raises(litellm.BadRequestError, match="disagree"):
+        prep({"max_tokens": 9, "max_completion_tokens": 10})
+
+
+def test_every_max_tokens_rule_in_the_catalog_cites_its_evidence() -> None:
+    rules = {k: v for k, v in load_catalog().items() if "max_tokens_param" in v}
+    assert rules, "the catalog names no max_completion_tokens model"
+    for model_id, row in rules.items():
+        assert row["max_tokens_param_source"].strip(), model_id
+        assert capabilities.max_tokens_name(model_id) == row["max_tokens_param"]
 
 
 def test_gmi_only_parameters_are_sent_as_given() -> None:
@@ -70,7 +98,7 @@ def test_gmi_only_parameters_are_sent_as_given() -> None:
 )
 def test_out_of_range_values_are_refused(name: str, value: object, reason: str) -> None:
     with pytest.raises(litellm.BadRequestError, match=re.escape(reason)) as info:
-        prep({name: value})
+        prep({name: value}, model=REASONING_MODEL)
     assert name in str(info.value)
 
 
@@ -104,31 +132,35 @@ def test_streaming_always_asks_for_usage() -> None:
     }
 
 
-def test_json_object_is_sent() -> None:
-    assert prep({"response_format": {"type": "json_object"}}) == {"response_format": {"type": "json_object"}}
-
-
-def test_json_schema_is_sent_where_the_catalog_allows_it() -> None:
+def test_response_format_is_passed_on_for_the_config() -> None:
+    """The schema decision needs the messages, so it is the config's (tests/test_structured_output.py)."""
     fmt = {"type": "json_schema", "json_schema": {"name": "x", "schema": {"type": "object"}}}
-    assert prep({"response_format": fmt}, schema=True) == {"response_format": fmt}
+    assert prep({"response_format": fmt}) == {"response_format": fmt}
 
 
-def test_json_schema_is_downgraded_elsewhere(caplog: pytest.LogCaptureFixture) -> None:
-    fmt = {"type": "json_schema", "json_schema": {"name": "x", "schema": {"type": "object"}}}
-    assert prep({"response_format": fmt}) == {"response_format": {"type": "json_object"}}
-    assert "json_object instead of json_schema" in caplog.text
+def test_reasoning_parameters_are_refused_for_models_that_do_not_reason() -> None:
+    with pytest.raises(litellm.UnsupportedParamsError, match=r"not mark .* as a reasoning model") as info:
+        prep({"reasoning_effort": "high"}, model="openai/gpt-4o")
+    assert "allowed_openai_params" in str(info.value)
+    assert "drop_params" in str(info.value)
+    assert prep({"reasoning_effort": "high"}, model="openai/gpt-4o", drop=True) == {}
+    assert prep({"thinking": {"type": "enabled"}}, model="openai/gpt-4o", allowed=("thinking",)) == {
+        "thinking": {"type": "enabled"}
+    }
 
 
-def test_a_downgraded_schema_travels_in_a_user_turn() -> None:
-    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
-    fmt = {"type": "json_schema", "json_schema": {"name": "x", "schema": schema}}
-    turn = params.schema_turn(fmt, prep({"response_format": fmt})["response_format"])
-    assert turn is not None
-    assert turn["role"] == "user"
-    assert '"n": {\n      "type": "integer"' in turn["content"]
-    assert params.schema_turn(fmt, fmt) is None  # sent as json_schema: nothing to add
-    assert params.schema_turn({"type": "json_object"}, {"type": "json_object"}) is None
-    assert params.schema_turn(None, None) is None
+def test_reasoning_parameters_reach_reasoning_and_unknown_models() -> None:
+    assert prep({"reasoning_effort": "high"}, model=REASONING_MODEL) == {"reasoning_effort": "high"}
+    assert prep({"reasoning_effort": "high"}, model="acme/unlisted") == {"reasoning_effort": "high"}
+
+
+def test_the_advertised_list_is_the_table_per_model() -> None:
+    reasoning = params.supported_openai_params(REASONING_MODEL)
+    plain = params.supported_openai_params("openai/gpt-4o")
+    assert set(reasoning) == {p.name for p in params.PARAMS if not p.control}
+    assert set(reasoning) - set(plain) == {"reasoning_effort", "thinking"}
+    assert "gmi_structured_output" not in reasoning
+    assert {"store", "service_tier"}.isdisjoint(reasoning)
 
 
 def test_reasoning_effort_also_switches_minimax_thinking() -> None:
@@ -139,18 +171,21 @@ def test_reasoning_effort_also_switches_minimax_thinking() -> None:
     assert prep({"reasoning_effort": "none"}, model="MiniMaxAI/MiniMax-M2.1")["thinking"] == {
         "type": "disabled"
     }
-    assert "thinking" not in prep({"reasoning_effort": "high"})
+    assert "thinking" not in prep({"reasoning_effort": "high"}, model=REASONING_MODEL)
 
 
 def test_none_values_are_not_sent() -> None:
     assert prep({"temperature": None, "top_k": None}) == {}
 
 
-def test_readme_table_lists_every_parameter() -> None:
+def test_readme_table_lists_every_parameter_and_its_wire_name() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     section = readme.split("## Parameters", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
-    assert documented == {p.name for p in params.PARAMS}
+    rows = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", section, flags=re.MULTILINE))
+    assert set(rows) == {p.name for p in params.PARAMS}
+    for p in params.PARAMS:
+        sent = "not sent" if p.control else f"`{p.wire_name}`"
+        assert rows[p.name].startswith(sent), (p.name, rows[p.name])
 
 
 # ---------------------------------------------------------------------- NaN and inf (issue 14, item 10) ---

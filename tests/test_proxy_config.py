@@ -314,7 +314,9 @@ def test_per_deployment_gmi_params_reach_gmi(client: Any, gmi_emulator: GMIEmula
     _assert_through_litellm_gmi(sent)
 
 
-def test_reasoning_effort_allowed_per_deployment(client: Any, gmi_emulator: GMIEmulator) -> None:
+def test_reasoning_effort_reaches_gmi_without_allowed_openai_params(
+    client: Any, gmi_emulator: GMIEmulator
+) -> None:
     response = client.chat.completions.create(
         model="kimi-k2-thinking", messages=HELLO, reasoning_effort="low"
     )

@@ -7,6 +7,7 @@ A wait whose polls all fail says why.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -185,3 +186,25 @@ def test_a_wait_that_saw_the_job_untouched_still_reports_it_stuck(queue_gmi: Fau
 def test_the_queue_client_uses_no_environment_proxy_for_loopback() -> None:
     """Sanity for this file: httpx sends 127.0.0.1 directly, so the fault server sees every call."""
     assert httpx.URL("http://127.0.0.1/").host == "127.0.0.1"
+
+
+# ---------------------------------------------------------- item 4: an error body is read only so far ---
+async def _status(request_id: str, client_kind: str) -> QueueRequest:
+    if client_kind == "sync":
+        with RequestQueueClient() as queue:
+            return queue.status(request_id)
+    async with AsyncRequestQueueClient() as aqueue:
+        return await aqueue.status(request_id)
+
+
+@pytest.mark.parametrize("client_kind", ["sync", "async"])
+async def test_a_huge_queue_error_body_is_not_downloaded(queue_gmi: FaultServer, client_kind: str) -> None:
+    reason = json.dumps({"error": "status store unavailable", "junk": "z" * 30_000_000}).encode()
+    queue_gmi.route("GET", "/requests/req-1", Reply(status=500, body=reason))
+    with pytest.raises(litellm.InternalServerError) as caught:
+        await _status("req-1", client_kind)
+    assert "status store unavailable" in str(caught.value)
+    assert len(str(caught.value)) < 5000
+    seen = queue_gmi.seen[-1]
+    assert seen.answered.wait(10)  # the server's write ends (refused) once the client hangs up
+    assert not seen.delivered  # the client stopped reading after the first bytes

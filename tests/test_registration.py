@@ -79,3 +79,31 @@ def test_every_media_name_is_listed_and_resolves() -> None:
     assert media_names <= set(litellm_gmi.__all__)
     for name in media_names:
         assert getattr(litellm_gmi, name) is not None
+
+
+WRAPPED = (
+    (litellm, "get_supported_openai_params"),
+    (litellm.utils, "get_supported_openai_params"),
+    (litellm, "completion_with_retries"),
+    (litellm, "acompletion_with_retries"),
+    (litellm, "speech"),
+    (litellm, "arerank"),
+)
+
+
+def test_unregister_restores_litellm_s_functions(reregister: None) -> None:
+    assert all(hasattr(getattr(module, name), "__gmi_original__") for module, name in WRAPPED)
+    litellm_gmi.unregister()
+    assert not any(hasattr(getattr(module, name), "__gmi_original__") for module, name in WRAPPED)
+    litellm_gmi.register()
+    assert all(hasattr(getattr(module, name), "__gmi_original__") for module, name in WRAPPED)
+
+
+def test_litellm_looks_the_wrapped_functions_up_at_call_time() -> None:
+    """What makes the wrappers take effect (litellm/utils.py, litellm/main.py on every release)."""
+    import inspect
+
+    utils_source = inspect.getsource(litellm.utils)
+    assert "litellm.completion_with_retries(" in utils_source
+    assert "litellm.acompletion_with_retries(" in utils_source
+    assert "get_supported_openai_params(" in inspect.getsource(litellm.utils.get_optional_params)

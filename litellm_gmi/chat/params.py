@@ -1,22 +1,26 @@
 """The one table of chat parameters GMI accepts, and the checks that run before any network call.
 
 LiteLLM does not call a custom provider's ``map_openai_params`` (extension notes §3a), so the handler
-runs :func:`prepare_params` itself on the ``optional_params`` LiteLLM hands over. Each row says what the
-caller writes, what GMI receives, and what is valid. The README's parameter table mirrors this one and a
-test keeps the two in step.
+runs :func:`prepare_params` itself on the parameters the caller passed. Each row says what the caller
+writes, what GMI receives, and what is valid. The same table answers LiteLLM's
+``get_supported_openai_params`` for ``gmi`` (:func:`supported_openai_params`, installed by
+:mod:`litellm_gmi.supported_params`), so what a client is told and what is accepted never differ. The
+README's parameter table mirrors this one and a test keeps the two in step.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from litellm.exceptions import BadRequestError, UnsupportedParamsError
 
+from litellm_gmi import capabilities
+from litellm_gmi.chat.structured_output import MODES as STRUCTURED_OUTPUT_MODES
+from litellm_gmi.chat.structured_output import STRUCTURED_OUTPUT_KWARG
 from litellm_gmi.constants import CONTEXT_BEHAVIORS, MAX_STOP_SEQUENCES, PROVIDER, TOP_K_RANGE
 
 logger = logging.getLogger("litellm_gmi")
@@ -77,17 +81,26 @@ _ANY: Final[Check] = lambda _value: None  # noqa: E731 - a row's "no constraint"
 
 @dataclass(frozen=True)
 class Param:
-    """One row of the table: the caller's name, GMI's name, the check, and a line for the README."""
+    """One row of the table: the caller's name, GMI's name, the check, and a line for the README.
+
+    ``reasoning`` rows are accepted only for models the catalog marks ``supports_reasoning`` (and
+    models it does not know); ``control`` rows steer this package and are never sent to GMI.
+    """
 
     name: str
     check: Check
     doc: str
     sent_as: str | None = None
     gmi_only: bool = False
+    reasoning: bool = False
+    control: bool = False
 
     @property
     def wire_name(self) -> str:
         return self.sent_as or self.name
+
+    def accepted_for(self, model: str) -> bool:
+        return not self.reasoning or capabilities.supports_reasoning(model)
 
 
 REASONING_EFFORTS: Final = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
@@ -95,11 +108,17 @@ REASONING_EFFORTS: Final = ("none", "minimal", "low", "medium", "high", "xhigh",
 PARAMS: Final[tuple[Param, ...]] = (
     Param("temperature", _number(0, 2), "0 to 2"),
     Param("top_p", _number(0, 1), "0 to 1"),
-    Param("max_tokens", _number(1, integer=True), "at least 1; GMI enforces each model's own ceiling"),
+    Param(
+        "max_tokens",
+        _number(1, integer=True),
+        "at least 1; GMI enforces each model's own ceiling. Sent as `max_completion_tokens` to models "
+        "whose catalog row says so (OpenAI's GPT-5 family)",
+    ),
     Param(
         "max_completion_tokens",
         _number(1, integer=True),
-        "sent as `max_tokens`, the only name GMI documents",
+        "the same limit as `max_tokens` and sent the same way: as `max_tokens` (the only name GMI "
+        "documents), or as `max_completion_tokens` where the catalog says so (unverified against GMI live)",
         sent_as="max_tokens",
     ),
     Param("stop", _stop, f"a string or up to {MAX_STOP_SEQUENCES} strings"),
@@ -113,9 +132,9 @@ PARAMS: Final[tuple[Param, ...]] = (
     Param(
         "response_format",
         _response_format,
-        "`json_object` is sent; `json_schema` is sent to models the catalog marks "
-        "`supports_response_schema`, and downgraded to `json_object` (with a warning, the schema then "
-        "going in a last user turn) otherwise",
+        "`json_object` is sent; `json_schema` is sent as given to models the catalog marks "
+        "`supports_response_schema`, and to every other model as `json_object` plus the schema in a "
+        "system instruction (see `gmi_structured_output`)",
     ),
     Param("tools", _of_type(list, "a list"), "always sent, never dropped"),
     Param("tool_choice", _of_type((str, dict), "a string or an object"), "always sent with tools"),
@@ -130,13 +149,16 @@ PARAMS: Final[tuple[Param, ...]] = (
     Param(
         "reasoning_effort",
         _one_of(*REASONING_EFFORTS),
-        "sent as given; MiniMax models also get `thinking` (their only switch). LiteLLM requires "
-        '`allowed_openai_params=["reasoning_effort"]` or `extra_body` for custom providers',
+        "reasoning models only (catalog `supports_reasoning`; models the catalog does not know are "
+        "sent it too); MiniMax models also get `thinking` (their only switch). Elsewhere "
+        "`UnsupportedParamsError`, or dropped under `drop_params`",
+        reasoning=True,
     ),
     Param(
         "thinking",
         _of_type(dict, "an object like {'type': 'enabled'}"),
-        "model-specific thinking switch (MiniMax, Claude); needs `allowed_openai_params` like above",
+        "model-specific thinking switch (MiniMax, Claude); reasoning models only, like `reasoning_effort`",
+        reasoning=True,
     ),
     Param("top_k", _number(*TOP_K_RANGE, integer=True), "GMI: 1 to 128", gmi_only=True),
     Param("ignore_eos", _of_type(bool, "a boolean"), "GMI: keep generating past EOS", gmi_only=True),
@@ -152,11 +174,28 @@ PARAMS: Final[tuple[Param, ...]] = (
     Param(
         "chat_template_kwargs", _of_type(dict, "an object"), "GMI: passed to the chat template", gmi_only=True
     ),
+    Param(
+        STRUCTURED_OUTPUT_KWARG,
+        _one_of(*STRUCTURED_OUTPUT_MODES),
+        "this package: how `json_schema` reaches GMI. `auto` (default) follows the catalog; `native` "
+        "sends `json_schema` as given; `instruction` sends `json_object` plus the schema as a system "
+        "instruction",
+        control=True,
+    ),
 )
 
 BY_NAME: Final[Mapping[str, Param]] = {p.name: p for p in PARAMS}
-SUPPORTED_OPENAI_PARAMS: Final[tuple[str, ...]] = tuple(p.name for p in PARAMS if not p.gmi_only)
-GMI_PARAMS: Final[tuple[str, ...]] = tuple(p.name for p in PARAMS if p.gmi_only)
+CONTROL_PARAMS: Final[tuple[str, ...]] = tuple(p.name for p in PARAMS if p.control)
+
+
+def supported_openai_params(model: str) -> list[str]:
+    """Every name ``gmi/<model>`` accepts, GMI's own included (as Fireworks' config lists its own).
+
+    This is LiteLLM's ``get_supported_openai_params`` for ``gmi``; control rows are this package's
+    switches, not request parameters, so they are not advertised.
+    """
+    return [p.name for p in PARAMS if not p.control and p.accepted_for(model)]
+
 
 # Keys LiteLLM itself may leave in optional_params; they are handled elsewhere, not sent as parameters.
 _PASSTHROUGH_KEYS: Final = frozenset({"extra_body", "json_mode", "max_retries", "extra_headers"})
@@ -168,13 +207,15 @@ def prepare_params(
     model: str,
     stream: bool,
     drop_params: bool,
-    supports_response_schema: bool,
+    allowed: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Validate and rename ``optional_params`` into the body fields GMI receives.
+    """Validate and rename ``optional_params`` into the fields :class:`GMIChatConfig` sends.
 
-    Raises :class:`litellm.UnsupportedParamsError` for a name GMI does not accept (unless
-    ``drop_params``) and :class:`litellm.BadRequestError` for an out-of-range value. Both happen
-    before any network call.
+    Raises :class:`UnsupportedParamsError` for a name GMI does not accept, or a reasoning
+    parameter for a model that does not reason (unless ``drop_params``, or the name is in ``allowed``:
+    the caller's ``allowed_openai_params``), and :class:`BadRequestError` for an out-of-range
+    value. Both happen before any network call. Control rows are kept under their own name for the
+    config, which removes them from the body.
     """
     out: dict[str, Any] = {}
     for name, value in optional_params.items():
@@ -182,75 +223,60 @@ def prepare_params(
             out[name] = value
             continue
         param = BY_NAME.get(name)
-        if param is None:
+        if name not in allowed and (param is None or not param.accepted_for(model)):
             if drop_params:
                 logger.debug("litellm_gmi: dropping %r (drop_params=True)", name)
                 continue
-            raise UnsupportedParamsError(
-                status_code=400,
-                message=(
-                    f"gmi does not accept the parameter {name!r}. Supported: "
-                    f"{', '.join(sorted(BY_NAME))}. Send it anyway with extra_body={{{name!r}: ...}}, "
-                    "or drop it with drop_params=True."
-                ),
-                model=model,
-                llm_provider=PROVIDER,
-            )
+            raise _unsupported(name, model, known=param is not None)
         if value is None:
             continue
-        reason = param.check(value)
+        reason = param.check(value) if param is not None else None
         if reason is not None:
             raise BadRequestError(
                 message=f"gmi: invalid {name}={value!r}: {reason}", model=model, llm_provider=PROVIDER
             )
-        out[param.wire_name] = value
+        out[param.wire_name if param is not None else name] = value
+    _apply_max_tokens(out, optional_params, model=model)
     if isinstance(out.get("stop"), str):
         out["stop"] = [out["stop"]]
-    _apply_response_format(out, model=model, supports_response_schema=supports_response_schema)
     _apply_reasoning(out, model=model)
     if stream:
         out["stream_options"] = {**(out.get("stream_options") or {}), "include_usage": True}
     return out
 
 
-SCHEMA_TURN = "Answer with a JSON object that follows this JSON schema:\n```json\n{schema}\n```"
-"""The turn that carries a downgraded schema to the model."""
-
-
-def schema_turn(requested: Any, sent: Any) -> dict[str, str] | None:
-    """A user turn carrying the JSON schema when ``json_schema`` was downgraded to ``json_object``.
-
-    JSON mode alone only promises some JSON object; the model can follow the caller's shape only if it
-    sees the schema. LiteLLM does the same for Gemini models without response-schema support (a user
-    turn with the schema appended to the messages).
-    """
-    if not (isinstance(requested, Mapping) and requested.get("type") == "json_schema"):
-        return None
-    if not (isinstance(sent, Mapping) and sent.get("type") == "json_object"):
-        return None
-    spec = requested.get("json_schema")
-    schema = spec.get("schema") if isinstance(spec, Mapping) else None
-    if not isinstance(schema, Mapping):
-        return None
-    return {"role": "user", "content": SCHEMA_TURN.format(schema=json.dumps(schema, indent=2))}
-
-
-def _apply_response_format(out: dict[str, Any], *, model: str, supports_response_schema: bool) -> None:
-    """GMI documents only ``json_object``; GMI's own AI-SDK provider downgrades schemas (facts §1.3).
-
-    We send ``json_schema`` where the catalog says the model honours it, and downgrade elsewhere, so a
-    schema request never fails on a model that would reject the field; :func:`schema_turn` then hands
-    the schema to the model in the messages.
-    """
-    fmt = out.get("response_format")
-    if not isinstance(fmt, Mapping) or fmt.get("type") != "json_schema" or supports_response_schema:
-        return
-    logger.warning(
-        "litellm_gmi: %s is not marked supports_response_schema; sending response_format json_object "
-        "instead of json_schema, with the schema in a last user turn",
-        model,
+def _unsupported(name: str, model: str, *, known: bool) -> UnsupportedParamsError:
+    reason = (
+        f"the catalog does not mark {model} as a reasoning model, so {name!r} means nothing to it"
+        if known
+        else f"gmi does not accept the parameter {name!r}. Supported: {', '.join(sorted(BY_NAME))}"
     )
-    out["response_format"] = {"type": "json_object"}
+    return UnsupportedParamsError(
+        status_code=400,
+        message=(
+            f"{reason}. Send it anyway with allowed_openai_params=[{name!r}] or "
+            f"extra_body={{{name!r}: ...}}, or drop it with drop_params=True."
+        ),
+        model=model,
+        llm_provider=PROVIDER,
+    )
+
+
+def _apply_max_tokens(out: dict[str, Any], given: Mapping[str, Any], *, model: str) -> None:
+    """Send the output limit under the name the catalog gives ``model`` (:func:`max_tokens_name`).
+
+    Both caller names mean the same limit, so two different values are refused rather than guessed.
+    """
+    values = {given[n] for n in ("max_tokens", "max_completion_tokens") if given.get(n) is not None}
+    if len(values) > 1:
+        raise BadRequestError(
+            message=f"gmi: max_tokens and max_completion_tokens disagree ({sorted(values)}); pass one",
+            model=model,
+            llm_provider=PROVIDER,
+        )
+    limit = out.pop("max_tokens", None)
+    if limit is not None:
+        out[capabilities.max_tokens_name(model)] = limit
 
 
 def _apply_reasoning(out: dict[str, Any], *, model: str) -> None:

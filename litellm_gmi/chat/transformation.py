@@ -2,7 +2,9 @@
 
 LiteLLM's ``BaseLLMHTTPHandler`` drives it: ``validate_environment`` (key, organisation, User-Agent),
 ``get_complete_url``, ``transform_request``, then ``transform_response`` or the stream iterator, and
-``get_error_class`` for non-2xx answers. Parameter rules live in :mod:`litellm_gmi.chat.params`.
+``get_error_class`` for non-2xx answers. Parameter rules live in :mod:`litellm_gmi.chat.params`;
+``transform_request`` also decides how a ``json_schema`` reaches GMI
+(:mod:`litellm_gmi.chat.structured_output`), since that may add a system instruction to the messages.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from litellm.types.utils import ModelResponse
 from typing_extensions import override
 
 from litellm_gmi.chat import params as gmi_params
+from litellm_gmi.chat import structured_output
 from litellm_gmi.chat.reasoning import split_think
 from litellm_gmi.chat.streaming import GMIStreamIterator
+from litellm_gmi.chat.structured_output import STRUCTURED_OUTPUT_KWARG
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.credentials import (
     auth_headers,
@@ -50,7 +54,7 @@ class GMIChatConfig(OpenAIGPTConfig):
 
     @override
     def get_supported_openai_params(self, model: str) -> list[str]:
-        return [p.name for p in gmi_params.PARAMS]
+        return gmi_params.supported_openai_params(model)
 
     @override
     def map_openai_params(
@@ -66,7 +70,6 @@ class GMIChatConfig(OpenAIGPTConfig):
                 model=model,
                 stream=bool(non_default_params.get("stream")),
                 drop_params=drop_params,
-                supports_response_schema=supports_response_schema(model),
             )
         )
         return optional_params
@@ -111,6 +114,10 @@ class GMIChatConfig(OpenAIGPTConfig):
         litellm_params: dict[str, Any],
         headers: dict[str, Any],
     ) -> dict[str, Any]:
+        requested = optional_params.pop(STRUCTURED_OUTPUT_KWARG, None)
+        for name in gmi_params.CONTROL_PARAMS:  # steer this package, never sent
+            optional_params.pop(name, None)
+        messages = structured_output.apply(optional_params, messages, model=model, requested=requested)
         tool_choice = optional_params.get("tool_choice")
         body: dict[str, Any] = super().transform_request(
             model, messages, optional_params, litellm_params, headers
@@ -197,11 +204,3 @@ def _unreadable(raw_response: httpx.Response, why: str) -> GMIError:
         f"{raw_response.text[:200]!r}",
         headers=raw_response.headers,
     )
-
-
-def supports_response_schema(model: str) -> bool:
-    """Whether the shipped catalog says ``model`` honours ``json_schema`` (unknown models: no)."""
-    from litellm_gmi.catalog import load_catalog
-
-    entry = load_catalog().get(model)
-    return bool(entry and entry.get("supports_response_schema"))

@@ -175,6 +175,20 @@ def check(response: httpx.Response, *, model: str = "") -> Any:
         ) from None
 
 
+ERROR_BODY_LIMIT = 65536
+"""Bytes of an error answer read for GMI's reason; the rest is never downloaded (issue 14)."""
+
+
+def with_error_prefix(response: httpx.Response, prefix: bytes) -> httpx.Response:
+    """``response`` (an error, not read) as a closed answer holding only the first bytes of its body."""
+    headers = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in ("content-length", "content-encoding", "transfer-encoding")
+    ]
+    return httpx.Response(response.status_code, headers=headers, content=prefix, request=response.request)
+
+
 def raise_for_download(response: httpx.Response, url: str) -> None:
     """Artifact and upload hosts answer XML or text errors; say which URL failed (never a key)."""
     if response.status_code >= 400:

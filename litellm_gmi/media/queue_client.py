@@ -28,6 +28,7 @@ from litellm_gmi.constants import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from litellm_gmi.media.protocol import (
     DEFAULT_MAX_POLL_INTERVAL,
     DEFAULT_SUBMIT_RETRIES,
+    ERROR_BODY_LIMIT,
     HttpCall,
     OnUpdate,
     QueueProtocol,
@@ -47,6 +48,7 @@ from litellm_gmi.media.protocol import (
     transport_error,
     upload_put,
     upload_source,
+    with_error_prefix,
 )
 from litellm_gmi.media.records import QueueRequest
 
@@ -164,9 +166,24 @@ class RequestQueueClient(_Base):
         self.close()
 
     def _send(self, call: HttpCall, *, timeout: float | None = None, stream: bool = False) -> httpx.Response:
+        """Send ``call``; an error answer is read only as far as :data:`ERROR_BODY_LIMIT`."""
         logger.debug("GMI queue: %s %s", call.method, call.url)
         try:
-            return self._http.send(call.build(self._http, timeout), stream=stream)
+            response = self._http.send(call.build(self._http, timeout), stream=True)
+            if stream:
+                return response
+            try:
+                if response.status_code < 400:
+                    response.read()
+                    return response
+                prefix = bytearray()
+                for chunk in response.iter_bytes():
+                    prefix += chunk
+                    if len(prefix) >= ERROR_BODY_LIMIT:
+                        break
+                return with_error_prefix(response, bytes(prefix[:ERROR_BODY_LIMIT]))
+            finally:
+                response.close()
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise transport_error(exc, call.model) from exc
 
@@ -312,7 +329,21 @@ class AsyncRequestQueueClient(_Base):
     ) -> httpx.Response:
         logger.debug("GMI queue: %s %s", call.method, call.url)
         try:
-            return await self._http.send(call.build(self._http, timeout), stream=stream)
+            response = await self._http.send(call.build(self._http, timeout), stream=True)
+            if stream:
+                return response
+            try:
+                if response.status_code < 400:
+                    await response.aread()
+                    return response
+                prefix = bytearray()
+                async for chunk in response.aiter_bytes():
+                    prefix += chunk
+                    if len(prefix) >= ERROR_BODY_LIMIT:
+                        break
+                return with_error_prefix(response, bytes(prefix[:ERROR_BODY_LIMIT]))
+            finally:
+                await response.aclose()
         except (httpx.TransportError, httpx.InvalidURL) as exc:
             raise transport_error(exc, call.model) from exc
 

@@ -1,0 +1,97 @@
+"""Operations this package does not serve fail at once, clearly, and are not retried.
+
+``CustomLLM`` has hooks only for chat, embeddings, image generation and image edit. LiteLLM's other
+entry points never reach a custom provider: for ``gmi/`` they raised ``ValueError: 'gmi' is not a valid
+LlmProviders`` (``speech``, ``transcription``), an ``APIConnectionError`` with status 500 that a Router
+or proxy retries (``rerank``), a ``ValueError`` about image-variation providers, or, for
+``moderation``, sent the input to OpenAI under the ``gmi/`` name. So each of those functions (and its
+async twin) is wrapped (:mod:`litellm_gmi.patching`): a ``gmi`` call raises
+:class:`BadRequestError` (status 400, which ``litellm.utils.should_retry`` and the Router never
+retry) naming the operation, the provider and what to use instead; any other call is untouched.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, Final
+
+import litellm
+from litellm.exceptions import BadRequestError
+
+from litellm_gmi.constants import PROVIDER
+from litellm_gmi.patching import names_provider, unwrap, wrap
+
+UNSUPPORTED: Final[dict[str, str]] = {
+    "speech": "GMI's text-to-speech models run on its request queue: use litellm_gmi.RequestQueueClient",
+    "transcription": "GMI publishes no transcription endpoint",
+    "rerank": "GMI publishes no rerank endpoint",
+    "image_variation": "use litellm.image_edit with a gmi/ image model",
+    "moderation": "GMI publishes no moderation endpoint",
+}
+"""Each operation and its way out; ``a<name>`` (the async twin) is wrapped alongside."""
+
+
+def error_for(operation: str, model: Any) -> BadRequestError:
+    """The error a ``gmi`` call to ``operation`` raises."""
+    label = operation.removeprefix("a")
+    label = label if label in UNSUPPORTED else operation
+    return BadRequestError(
+        message=f"{PROVIDER} does not support {operation} (litellm.{operation}): {UNSUPPORTED[label]}.",
+        model=str(model or ""),
+        llm_provider=PROVIDER,
+    )
+
+
+def _refusing(operation: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(original)
+
+        def target(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            try:
+                bound = signature.bind_partial(*args, **kwargs).arguments
+            except TypeError:  # let LiteLLM report its own argument errors
+                return None
+            extra = bound.get("kwargs")
+            extra = extra if isinstance(extra, dict) else {}
+            model = bound.get("model", extra.get("model"))
+            provider = bound.get("custom_llm_provider", extra.get("custom_llm_provider"))
+            return model if names_provider(model, provider, PROVIDER) else None
+
+        if inspect.iscoroutinefunction(original):
+
+            @functools.wraps(original)
+            async def refuse_async(*args: Any, **kwargs: Any) -> Any:
+                model = target(args, kwargs)
+                if model is not None:
+                    raise error_for(operation, model)
+                return await original(*args, **kwargs)
+
+            return refuse_async
+
+        @functools.wraps(original)
+        def refuse(*args: Any, **kwargs: Any) -> Any:
+            model = target(args, kwargs)
+            if model is not None:
+                raise error_for(operation, model)
+            return original(*args, **kwargs)
+
+        return refuse
+
+    return make
+
+
+def _names() -> list[str]:
+    return [name for operation in UNSUPPORTED for name in (operation, f"a{operation}")]
+
+
+def install() -> None:
+    for name in _names():
+        if hasattr(litellm, name):
+            wrap(litellm, name, _refusing(name))
+
+
+def uninstall() -> None:
+    for name in _names():
+        unwrap(litellm, name)
