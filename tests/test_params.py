@@ -111,6 +111,22 @@ def test_unknown_parameter_is_refused_with_the_way_out() -> None:
     assert "drop_params" in message
 
 
+@pytest.mark.parametrize(("name", "value"), [("mirostat_tau", 0.5), ("prediction", {"type": "content"})])
+def test_the_way_out_the_error_names_works(fault_gmi: Any, name: str, value: Any) -> None:
+    """The refusal offers allowed_openai_params only where LiteLLM honours it (its OpenAI names);
+    each remedy it names then gets the value to GMI."""
+    call = {"model": f"gmi/{MODEL}", "messages": [{"role": "user", "content": "hi"}], "num_retries": 0}
+    with pytest.raises(litellm.UnsupportedParamsError) as info:
+        litellm.completion(**call, **{name: value})
+    remedies = [{"extra_body": {name: value}}]
+    if "allowed_openai_params" in str(info.value):
+        remedies.append({name: value, "allowed_openai_params": [name]})
+    assert len(remedies) == (2 if name == "prediction" else 1)
+    for remedy in remedies:
+        litellm.completion(**call, **remedy)
+        assert fault_gmi.bodies()[-1][name] == value, remedy
+
+
 def test_drop_params_drops_only_unknown_names() -> None:
     assert prep({"frobnicate": 1, "top_k": 3}, drop=True) == {"top_k": 3}
 
@@ -207,3 +223,35 @@ def test_non_finite_numbers_are_refused_before_the_network(fault_gmi: Any, name:
             model=f"gmi/{MODEL}", messages=[{"role": "user", "content": "hi"}], num_retries=0, **{name: value}
         )
     assert fault_gmi.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "where"),
+    [
+        ({"extra_body": {"top_k": 20, "guidance": float("nan")}}, "extra_body['guidance']=nan"),
+        ({"extra_body": {"logit_bias": {"42": float("-inf")}}}, "extra_body['logit_bias']['42']=-inf"),
+        ({"extra_body": {"weights": [0.5, float("inf")]}}, "extra_body['weights'][1]=inf"),
+        ({"prediction": {"weight": float("nan")}, "allowed_openai_params": ["prediction"]}, "prediction['weight']=nan"),
+    ],
+    ids=["extra_body", "nested", "list", "allowed_extra"],
+)
+def test_non_finite_numbers_no_row_checks_are_refused_with_their_path(
+    fault_gmi: Any, extra: dict[str, Any], where: str
+) -> None:
+    """``extra_body`` and allowed extras bypass the table; json.dumps would still write ``NaN`` into the body."""
+    with pytest.raises(litellm.BadRequestError, match=re.escape(f"invalid {where}: must be a finite number")):
+        litellm.completion(
+            model=f"gmi/{MODEL}", messages=[{"role": "user", "content": "hi"}], num_retries=0, **extra
+        )
+    assert fault_gmi.count() == 0
+
+
+def test_finite_extra_body_still_reaches_gmi(fault_gmi: Any) -> None:
+    litellm.completion(
+        model=f"gmi/{MODEL}",
+        messages=[{"role": "user", "content": "hi"}],
+        num_retries=0,
+        extra_body={"top_k": 20, "weights": [0.5, 1.0], "nested": {"x": 1e308}},
+    )
+    [body] = fault_gmi.bodies()
+    assert (body["top_k"], body["weights"], body["nested"]) == (20, [0.5, 1.0], {"x": 1e308})

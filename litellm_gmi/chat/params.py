@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from litellm.constants import DEFAULT_CHAT_COMPLETION_PARAM_VALUES
 from litellm.exceptions import BadRequestError, UnsupportedParamsError
 
 from litellm_gmi import capabilities
@@ -220,6 +221,8 @@ def prepare_params(
     out: dict[str, Any] = {}
     for name, value in optional_params.items():
         if name in _PASSTHROUGH_KEYS:
+            if name == "extra_body":
+                _refuse_non_finite(name, value, model=model)
             out[name] = value
             continue
         param = BY_NAME.get(name)
@@ -230,6 +233,8 @@ def prepare_params(
             raise _unsupported(name, model, known=param is not None)
         if value is None:
             continue
+        if param is None:  # let through by allowed_openai_params: no row checks it, so check what JSON can't hold
+            _refuse_non_finite(name, value, model=model)
         reason = param.check(value) if param is not None else None
         if reason is not None:
             raise BadRequestError(
@@ -245,18 +250,48 @@ def prepare_params(
     return out
 
 
+def _refuse_non_finite(name: str, value: Any, *, model: str) -> None:
+    """Refuse NaN or inf anywhere in a value no row checks (``extra_body``, an allowed extra).
+
+    LiteLLM serialises the body with ``json.dumps``, which writes them as the bare words ``NaN`` and
+    ``Infinity``: not JSON, so GMI would answer a 400 about the body, not about the parameter.
+    """
+    path = _non_finite_path(value, name)
+    if path is not None:
+        raise BadRequestError(
+            message=f"gmi: invalid {path}: must be a finite number (NaN and inf are not JSON)",
+            model=model,
+            llm_provider=PROVIDER,
+        )
+
+
+def _non_finite_path(value: Any, path: str) -> str | None:
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{path}={value!r}"
+    if isinstance(value, Mapping):
+        items: Iterable[tuple[object, Any]] = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite_path(item, f"{path}[{key!r}]")
+        if found is not None:
+            return found
+    return None
+
+
 def _unsupported(name: str, model: str, *, known: bool) -> UnsupportedParamsError:
     reason = (
         f"the catalog does not mark {model} as a reasoning model, so {name!r} means nothing to it"
         if known
         else f"gmi does not accept the parameter {name!r}. Supported: {', '.join(sorted(BY_NAME))}"
     )
+    # allowed_openai_params only reaches names LiteLLM validates (its OpenAI list); others need extra_body.
+    allow = f"allowed_openai_params=[{name!r}] or " if known or name in DEFAULT_CHAT_COMPLETION_PARAM_VALUES else ""
     return UnsupportedParamsError(
         status_code=400,
-        message=(
-            f"{reason}. Send it anyway with allowed_openai_params=[{name!r}] or "
-            f"extra_body={{{name!r}: ...}}, or drop it with drop_params=True."
-        ),
+        message=f"{reason}. Send it anyway with {allow}extra_body={{{name!r}: ...}}, or drop it with drop_params=True.",
         model=model,
         llm_provider=PROVIDER,
     )
