@@ -231,14 +231,17 @@ def test_non_finite_numbers_are_refused_before_the_network(fault_gmi: Any, name:
         ({"extra_body": {"top_k": 20, "guidance": float("nan")}}, "extra_body['guidance']=nan"),
         ({"extra_body": {"logit_bias": {"42": float("-inf")}}}, "extra_body['logit_bias']['42']=-inf"),
         ({"extra_body": {"weights": [0.5, float("inf")]}}, "extra_body['weights'][1]=inf"),
-        ({"prediction": {"weight": float("nan")}, "allowed_openai_params": ["prediction"]}, "prediction['weight']=nan"),
+        (
+            {"prediction": {"weight": float("nan")}, "allowed_openai_params": ["prediction"]},
+            "prediction['weight']=nan",
+        ),
     ],
     ids=["extra_body", "nested", "list", "allowed_extra"],
 )
 def test_non_finite_numbers_no_row_checks_are_refused_with_their_path(
     fault_gmi: Any, extra: dict[str, Any], where: str
 ) -> None:
-    """``extra_body`` and allowed extras bypass the table; json.dumps would still write ``NaN`` into the body."""
+    """``extra_body`` and allowed extras bypass the table; json.dumps would write a bare ``NaN``."""
     with pytest.raises(litellm.BadRequestError, match=re.escape(f"invalid {where}: must be a finite number")):
         litellm.completion(
             model=f"gmi/{MODEL}", messages=[{"role": "user", "content": "hi"}], num_retries=0, **extra

@@ -233,7 +233,7 @@ def prepare_params(
             raise _unsupported(name, model, known=param is not None)
         if value is None:
             continue
-        if param is None:  # let through by allowed_openai_params: no row checks it, so check what JSON can't hold
+        if param is None:  # let through by allowed_openai_params: no row checks it, JSON still must hold it
             _refuse_non_finite(name, value, model=model)
         reason = param.check(value) if param is not None else None
         if reason is not None:
@@ -287,11 +287,15 @@ def _unsupported(name: str, model: str, *, known: bool) -> UnsupportedParamsErro
         if known
         else f"gmi does not accept the parameter {name!r}. Supported: {', '.join(sorted(BY_NAME))}"
     )
-    # allowed_openai_params only reaches names LiteLLM validates (its OpenAI list); others need extra_body.
-    allow = f"allowed_openai_params=[{name!r}] or " if known or name in DEFAULT_CHAT_COMPLETION_PARAM_VALUES else ""
+    # allowed_openai_params reaches only names LiteLLM validates (its OpenAI list); others need extra_body.
+    honoured = known or name in DEFAULT_CHAT_COMPLETION_PARAM_VALUES
+    allow = f"allowed_openai_params=[{name!r}] or " if honoured else ""
     return UnsupportedParamsError(
         status_code=400,
-        message=f"{reason}. Send it anyway with {allow}extra_body={{{name!r}: ...}}, or drop it with drop_params=True.",
+        message=(
+            f"{reason}. Send it anyway with {allow}extra_body={{{name!r}: ...}}, "
+            "or drop it with drop_params=True."
+        ),
         model=model,
         llm_provider=PROVIDER,
     )
