@@ -7,9 +7,10 @@ generator therefore sent its request only at the caller's first ``async for``: a
 first byte surfaced outside ``acompletion``, past ``num_retries``, Router and proxy retries (issue 14).
 
 The executor thread cannot await, but the caller's loop is idle while it waits for that thread. So
-:class:`CallerLoopHook`, a ``CustomLogger`` whose ``async_pre_call_deployment_hook`` LiteLLM awaits on
-the caller's loop just before the call (``litellm.utils.async_pre_call_deployment_hook``), records
-that loop in a context variable; ``acompletion`` copies the context into the executor thread, and
+the package's ``CustomLogger`` (:class:`litellm_gmi.hooks.GMIHooks`), whose
+``async_pre_call_deployment_hook`` LiteLLM awaits on the caller's loop just before the call
+(``litellm.utils.async_pre_call_deployment_hook``), records that loop in a context variable
+(:func:`remember_running_loop`); ``acompletion`` copies the context into the executor thread, and
 :func:`run_on_caller_loop` runs the opening request on that loop and waits for it there. When no loop
 was recorded (the hook removed from ``litellm.callbacks``, or a call that bypasses ``acompletion``),
 the stream opens lazily as before.
@@ -27,10 +28,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-import litellm
-from litellm.integrations.custom_logger import CustomLogger
-from typing_extensions import override
-
 T = TypeVar("T")
 
 _CALLER_LOOP: ContextVar[asyncio.AbstractEventLoop | None] = ContextVar(
@@ -38,25 +35,9 @@ _CALLER_LOOP: ContextVar[asyncio.AbstractEventLoop | None] = ContextVar(
 )
 
 
-class CallerLoopHook(CustomLogger):
-    """Remembers the event loop a LiteLLM call was made on; changes nothing in the call."""
-
-    @override
-    async def async_pre_call_deployment_hook(self, kwargs: dict[str, Any], call_type: Any) -> None:
-        _CALLER_LOOP.set(asyncio.get_running_loop())
-
-
-caller_loop_hook = CallerLoopHook()
-
-
-def install() -> None:
-    """Put :data:`caller_loop_hook` in ``litellm.callbacks`` once."""
-    if not any(isinstance(callback, CallerLoopHook) for callback in litellm.callbacks):
-        litellm.callbacks.append(caller_loop_hook)
-
-
-def uninstall() -> None:
-    litellm.callbacks[:] = [c for c in litellm.callbacks if not isinstance(c, CallerLoopHook)]
+def remember_running_loop() -> None:
+    """Record the running loop for this call's context (from :class:`litellm_gmi.hooks.GMIHooks`)."""
+    _CALLER_LOOP.set(asyncio.get_running_loop())
 
 
 def caller_loop() -> asyncio.AbstractEventLoop | None:

@@ -20,7 +20,7 @@ from litellm.llms.custom_llm import CustomLLM
 from litellm.types.utils import EmbeddingResponse, ImageResponse, ModelResponse
 from typing_extensions import override
 
-from litellm_gmi import caller_loop, unpriced
+from litellm_gmi import caller_loop, hooks, unpriced
 from litellm_gmi.chat.params import prepare_params
 from litellm_gmi.chat.recovered import recover_params
 from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
@@ -109,7 +109,7 @@ class GMIProvider(CustomLLM):
         straight to ``CustomStreamWrapper``, which iterates it without awaiting (1.81.1 to 1.109.1):
         the supertype's type is wrong here.
         """
-        caller_loop.install()  # back after a proxy config replaced litellm.callbacks
+        hooks.install()  # back after a proxy config replaced litellm.callbacks
         unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
         opening = functools.partial(self._open_async_stream, model, messages, args, kwargs, secrets)

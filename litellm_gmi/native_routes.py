@@ -18,12 +18,13 @@ models: the endpoint list from the catalog (a deployment's own ``supported_endpo
 key, base URL, organisation and User-Agent from :mod:`litellm_gmi.credentials`, so no deployment needs
 an ``api_base``.
 
-:class:`NativeRoutes` does that for every async call through ``CustomLogger
-.async_pre_call_deployment_hook``, which LiteLLM's ``@client`` async wrapper runs (via
-``litellm.utils.async_pre_call_deployment_hook``) for each logger in ``litellm.callbacks``; that covers the
-proxy, ``litellm.aresponses`` and ``litellm.anthropic.messages.acreate``. LiteLLM's sync wrapper runs no
-such hook, so sync callers add :func:`native_kwargs` themselves. LiteLLM 1.81.1 has neither config
-class: :func:`native_routes_available` is false there and :func:`install` registers nothing.
+:func:`route` does that for every async call, from the package's ``CustomLogger``
+(:class:`litellm_gmi.hooks.GMIHooks`) and its ``async_pre_call_deployment_hook``, which LiteLLM's
+``@client`` async wrapper runs (via ``litellm.utils.async_pre_call_deployment_hook``) for each logger in
+``litellm.callbacks``; that covers the proxy, ``litellm.aresponses`` and
+``litellm.anthropic.messages.acreate``. LiteLLM's sync wrapper runs no such hook, so sync callers add
+:func:`native_kwargs` themselves. LiteLLM 1.81.1 has neither config class: :func:`native_routes_available`
+is false there and the hook leaves every call alone.
 """
 
 from __future__ import annotations
@@ -33,10 +34,6 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 from typing import Any, Final
-
-import litellm
-from litellm.integrations.custom_logger import CustomLogger
-from typing_extensions import override
 
 from litellm_gmi.catalog import supported_endpoints
 from litellm_gmi.constants import PROVIDER
@@ -111,42 +108,26 @@ def native_kwargs(
     }
 
 
-class NativeRoutes(CustomLogger):
-    """Adds :func:`native_kwargs` to async ``/v1/messages`` and ``/v1/responses`` calls for ``gmi/``."""
+def route(kwargs: dict[str, Any], call_type: Any) -> dict[str, Any] | None:
+    """The call's kwargs with :func:`native_kwargs` added, for an async ``/v1/messages`` or
+    ``/v1/responses`` call to a ``gmi/`` model that GMI serves natively; ``None`` leaves the call as is.
 
-    @override
-    async def async_pre_call_deployment_hook(
-        self, kwargs: dict[str, Any], call_type: Any
-    ) -> dict[str, Any] | None:
-        endpoint = _ENDPOINT_BY_CALL_TYPE.get(str(getattr(call_type, "value", call_type)))
-        model = kwargs.get("model")
-        if endpoint is None or not isinstance(model, str):
-            return None
-        routed = native_kwargs(
-            model,
-            endpoint,
-            api_key=kwargs.get("api_key"),
-            api_base=kwargs.get("api_base"),
-            org_id=kwargs.get(ORG_ID_KWARG),
-            model_info=kwargs.get("model_info"),
-            extra_headers=kwargs.get("extra_headers"),
-        )
-        if not routed:
-            return None
-        mask_org_header_in_logs(kwargs.get("litellm_logging_obj"))
-        # `org_id` became a header; left in, LiteLLM would send it to GMI as a body field.
-        return {**{k: v for k, v in kwargs.items() if k != ORG_ID_KWARG}, **routed}
-
-
-native_routes = NativeRoutes()
-"""The one instance :func:`install` puts in ``litellm.callbacks``."""
-
-
-def install() -> None:
-    """Put :data:`native_routes` in ``litellm.callbacks`` where LiteLLM can use it; idempotent."""
-    if native_routes_available() and not any(cb is native_routes for cb in litellm.callbacks):
-        litellm.callbacks.append(native_routes)
-
-
-def uninstall() -> None:
-    litellm.callbacks[:] = [cb for cb in litellm.callbacks if cb is not native_routes]
+    Run for every async call by :class:`litellm_gmi.hooks.GMIHooks`, the package's ``CustomLogger``."""
+    endpoint = _ENDPOINT_BY_CALL_TYPE.get(str(getattr(call_type, "value", call_type)))
+    model = kwargs.get("model")
+    if endpoint is None or not isinstance(model, str):
+        return None
+    routed = native_kwargs(
+        model,
+        endpoint,
+        api_key=kwargs.get("api_key"),
+        api_base=kwargs.get("api_base"),
+        org_id=kwargs.get(ORG_ID_KWARG),
+        model_info=kwargs.get("model_info"),
+        extra_headers=kwargs.get("extra_headers"),
+    )
+    if not routed:
+        return None
+    mask_org_header_in_logs(kwargs.get("litellm_logging_obj"))
+    # `org_id` became a header; left in, LiteLLM would send it to GMI as a body field.
+    return {**{k: v for k, v in kwargs.items() if k != ORG_ID_KWARG}, **routed}

@@ -22,7 +22,7 @@ from typing import Any
 
 import litellm
 
-from litellm_gmi import caller_loop
+from litellm_gmi import hooks
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.handler import gmi_provider
 
@@ -65,15 +65,13 @@ def register(*, override_builtin: bool = True) -> None:
             RuntimeWarning,
             stacklevel=2,
         )
-    caller_loop.install()
     litellm.utils.custom_llm_setup()  # type: ignore[no-untyped-call]  # LiteLLM leaves it unannotated
     for patch in _patches():
         patch.install()
     from litellm_gmi.catalog import register_catalog
-    from litellm_gmi.native_routes import install
 
     register_catalog()
-    install()
+    hooks.install()
 
 
 def unregister() -> None:
@@ -86,10 +84,7 @@ def unregister() -> None:
         for names in (litellm._custom_providers, litellm.provider_list):
             while PROVIDER in names:
                 names.remove(PROVIDER)
-    caller_loop.uninstall()
-    from litellm_gmi.native_routes import uninstall
-
-    uninstall()
+    hooks.uninstall()
     registry = _json_registry()
     if registry is not None and _saved_builtin_row is not None:
         registry._providers[PROVIDER] = _saved_builtin_row

@@ -19,7 +19,7 @@ from litellm.llms.custom_llm import CustomLLM, custom_chat_llm_router
 from test_http_clients import open_sockets
 
 import litellm_gmi
-from litellm_gmi import caller_loop
+from litellm_gmi import hooks
 from litellm_gmi.compat import _release
 
 from fault_server import FaultServer, Reply, good_stream
@@ -92,15 +92,15 @@ async def test_litellms_builtin_gmi_row_retries_the_same_way(fault_gmi: FaultSer
 
 
 async def test_without_the_hook_the_stream_still_works_lazily(fault_gmi: FaultServer) -> None:
-    caller_loop.uninstall()
+    hooks.uninstall()
     try:
         fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is.")))
         stream = await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True)
         assert fault_gmi.count("/chat/completions") == 0  # nothing sent before the first iteration
         assert await _text(stream) == "Paris."
     finally:
-        caller_loop.install()
-    assert any(isinstance(c, caller_loop.CallerLoopHook) for c in litellm.callbacks)
+        hooks.install()
+    assert hooks.installed()
 
 
 # ------------------------------------------------------------------------- pinned LiteLLM internals ---

@@ -17,7 +17,7 @@ import litellm
 import pytest
 
 import litellm_gmi
-from litellm_gmi import native_routes
+from litellm_gmi import hooks, native_routes
 from litellm_gmi.catalog import load_catalog
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.native_routes import MESSAGES, RESPONSES, native_kwargs, native_routes_available
@@ -365,14 +365,17 @@ def test_native_kwargs_is_empty_for_other_models_and_endpoints(fault_gmi: FaultS
 
 
 # ------------------------------------------------------------------------------ registration ---
-def test_register_installs_the_hook_once_and_unregister_removes_it() -> None:
+def test_register_installs_one_hook_once_and_unregister_removes_it() -> None:
+    """One CustomLogger for the whole package (each one costs every LiteLLM call), routing natively
+    exactly where this LiteLLM can."""
     try:
         litellm_gmi.register()
         litellm_gmi.register()
-        count = sum(cb is native_routes.native_routes for cb in litellm.callbacks)
-        assert count == (1 if native_routes_available() else 0)
+        ours = [cb for cb in litellm.callbacks if type(cb).__module__.startswith("litellm_gmi")]
+        assert ours == [hooks.gmi_hooks]
+        assert (hooks.gmi_hooks.route is native_routes.route) == native_routes_available()
         litellm_gmi.unregister()
-        assert native_routes.native_routes not in litellm.callbacks
+        assert not hooks.installed()
     finally:
         litellm_gmi.register()
 
@@ -417,7 +420,7 @@ async def test_litellm_without_pass_through_bridges_messages(fault_gmi: FaultSer
 
     await litellm.anthropic.messages.acreate(model=CLAUDE, max_tokens=64, messages=HELLO)
 
-    assert native_routes.native_routes not in litellm.callbacks
+    assert hooks.gmi_hooks.route is None
     assert native_kwargs(CLAUDE, MESSAGES) == {}
     assert [s.path for s in fault_gmi.seen] == ["/v1/chat/completions"]
 
