@@ -195,7 +195,8 @@ def supported_openai_params(model: str) -> list[str]:
     This is LiteLLM's ``get_supported_openai_params`` for ``gmi``; control rows are this package's
     switches, not request parameters, so they are not advertised.
     """
-    return [p.name for p in PARAMS if not p.control and p.accepted_for(model)]
+    reasoning = capabilities.supports_reasoning(model)  # once, not per row: LiteLLM asks on every call
+    return [p.name for p in PARAMS if not p.control and (reasoning or not p.reasoning)]
 
 
 # Keys LiteLLM itself may leave in optional_params; they are handled elsewhere, not sent as parameters.
