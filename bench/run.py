@@ -327,11 +327,12 @@ class Bench:
 
     # --------------------------------------------------------------------------------------- start-up ---
     def startup(self) -> None:
-        from bench.startup import help_cost, import_cost
+        from bench.startup import gc_pause, help_cost, import_cost
 
         runs = self.sizes.startup_runs
         cost = import_cost(runs)
         helped = help_cost(runs)
+        pause_before, pause_after, frozen = gc_pause(runs)
         self.report.emit(f"### Start-up ({runs} fresh interpreters each; median (min-max))\n")
         self.report.table(
             ["what", "time"],
@@ -344,6 +345,11 @@ class Bench:
                 ["the same with `LITELLM_GMI_AUTO_REGISTER=0`", cost["ours_noreg"].text(1000, "ms")],
                 ["`import litellm_gmi` alone (LiteLLM not loaded)", cost["alone"].text(1000, "ms")],
                 ["`litellm-gmi --help`", helped.text(1, "s", 2)],
+                ["a full garbage collection once both are loaded", pause_before.text(1000, "ms")],
+                [
+                    f"the same after `litellm_gmi.freeze_heap()` (opt-in; {frozen:,} objects frozen)",
+                    pause_after.text(1000, "ms"),
+                ],
             ],
         )
         self.verdicts["`import litellm_gmi` <= 30 ms"] = {

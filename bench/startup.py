@@ -30,6 +30,19 @@ t0 = time.perf_counter()
 import litellm_gmi
 print(time.perf_counter() - t0, "litellm" in sys.modules)
 """
+_GC_PROBE = """
+import gc, time
+import litellm, litellm_gmi
+def full():
+    t = time.perf_counter()
+    gc.collect()
+    return time.perf_counter() - t
+full()
+before = sorted(full() for _ in range(5))[2]
+frozen = litellm_gmi.freeze_heap()
+after = sorted(full() for _ in range(5))[2]
+print(before, after, frozen)
+"""
 
 
 @dataclass(frozen=True)
@@ -107,3 +120,17 @@ def help_cost(runs: int) -> Spread:
         subprocess.run(command, env=env, capture_output=True, check=True)  # noqa: S603
         values.append(time.perf_counter() - start)
     return Spread(values)
+
+
+def gc_pause(runs: int) -> tuple[Spread, Spread, int]:
+    """Seconds of a full collection once LiteLLM and litellm_gmi are loaded, before and after
+    :func:`litellm_gmi.freeze_heap` (the opt-in ``LITELLM_GMI_FREEZE_HEAP=1``), and how many it froze."""
+    before, after, frozen = [], [], 0
+    for _ in range(runs):
+        out = subprocess.run(  # noqa: S603 - our own interpreter
+            [sys.executable, "-c", _GC_PROBE], env=_env(), capture_output=True, text=True, check=True
+        ).stdout.split()
+        before.append(float(out[0]))
+        after.append(float(out[1]))
+        frozen = int(out[2])
+    return Spread(before), Spread(after), frozen

@@ -23,6 +23,7 @@ from litellm_gmi.tiktoken_cache import use_litellm_encodings
 
 if TYPE_CHECKING:
     from litellm_gmi.handler import GMIProvider, gmi_provider
+    from litellm_gmi.heap import freeze_heap
     from litellm_gmi.media import (
         AsyncRequestQueueClient,
         QueueStuckError,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 _LAZY_MODULES = {
     "litellm_gmi.handler": ("GMIProvider", "gmi_provider"),
+    "litellm_gmi.heap": ("freeze_heap",),
     "litellm_gmi.registration": ("builtin_row_active", "register", "unregister"),
     "litellm_gmi.native_routes": ("native_kwargs",),
     "litellm_gmi.refresh": ("RefreshError", "RefreshResult", "refresh_models"),
@@ -80,6 +82,7 @@ __all__ = [
     "avideo_generation",
     "avideo_status",
     "builtin_row_active",
+    "freeze_heap",
     "gmi_provider",
     "native_kwargs",
     "refresh_models",
@@ -98,11 +101,13 @@ def __getattr__(name: str) -> Any:
 
 
 def _register() -> None:
+    from litellm_gmi.heap import freeze_heap_if_asked
     from litellm_gmi.refresh import start_refresh_on_start
     from litellm_gmi.registration import register
 
     register()
     start_refresh_on_start()  # opt-in (LITELLM_GMI_REFRESH_ON_START=1): a daemon thread, never blocks
+    freeze_heap_if_asked()  # opt-in (LITELLM_GMI_FREEZE_HEAP=1), once LiteLLM and the catalog are loaded
 
 
 use_litellm_encodings()  # before LiteLLM loads an encoding: 1.81.1 would download cl100k_base
