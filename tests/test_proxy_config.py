@@ -38,10 +38,18 @@ LITELLM_CLI = Path(sys.executable).with_name("litellm")
 CONFIG = Path(__file__).resolve().parents[1] / "proxy_config.example.yaml"
 CATALOG = Path(__file__).resolve().parents[1] / "model_catalog.json"
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("fastapi") is None or not LITELLM_CLI.exists(),
-    reason=f'LiteLLM proxy not installed (pip install "litellm[proxy]"; needs fastapi and {LITELLM_CLI})',
-)
+pytestmark = [
+    pytest.mark.skipif(
+        importlib.util.find_spec("fastapi") is None or not LITELLM_CLI.exists(),
+        reason=f'LiteLLM proxy not installed (pip install "litellm[proxy]"; needs fastapi and {LITELLM_CLI})',
+    ),
+    # LiteLLM 1.109.1's proxy once answered a plain 500 "Internal Server Error" from its auth phase, before
+    # any provider code ran: `service_target` (litellm/_internal_context.py) resets a ContextVar the
+    # context no longer holds, and `_restore` suppresses only ValueError, not the LookupError raised
+    # (one request in four full CI runs; not reproduced in isolation). Such a failure gets one rerun;
+    # a real 500 fails twice. The OpenAI and Anthropic SDKs retry a 500 on their own.
+    pytest.mark.flaky(reruns=1, only_rerun=["Internal Server Error"]),
+]
 openai = pytest.importorskip("openai")
 
 HANDLER = "litellm_gmi.gmi_provider"

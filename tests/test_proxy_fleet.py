@@ -43,7 +43,7 @@ from test_proxy_config import (
     _free_port,
     _log_tail,
     proxy_env,
-    pytestmark,  # noqa: F401 - the same skip when the proxy is not installed
+    pytestmark,  # noqa: F401 - the same skip when the proxy is not installed, and the same one rerun
     running_proxy,
 )
 
