@@ -8,12 +8,21 @@ Found while writing this: LiteLLM's debug "POST Request Sent" curl line masks he
 contain ``authorization``/``key``/``token``/... only, so it printed ``X-Organization-ID`` in full on
 1.81.1 and 1.106.2. ``litellm_gmi.handler.mask_org_header_in_logs`` masks it in the copy handed to the
 logger; :func:`test_org_header_is_still_sent` proves the request itself is unchanged.
+
+Found while running it: with ``set_verbose`` on, LiteLLM prints from its logging threads while the test's
+thread prints too, all into the one ``sys.stdout``. CPython 3.11's ``TextIOWrapper`` is not safe for
+concurrent writes (python/cpython#118138 and #119506, fixed in 3.12/3.13, never in 3.11): its pending
+buffer can lose count of what it holds. Here that showed as lines cut mid-word (9 of 12 runs of this
+module) and, in five CI runs in a row, a segmentation fault inside it (on 1.81.1, 1.106.2 and 1.109.1).
+:class:`SerialStdio` makes every write, and the test's reads, take one lock.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,11 +59,56 @@ SECRETS = (KEY, BAD_KEY, ORG, KEY[-12:], BAD_KEY[-12:])
 LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 
 
+class SerialStdio:
+    """Stands in for ``sys.stdout``/``sys.stderr``: one write at a time, across threads."""
+
+    lock = threading.Lock()
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        with self.lock:
+            return int(self._stream.write(text))
+
+    def flush(self) -> None:
+        with self.lock:
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    @classmethod
+    @contextmanager
+    def installed(cls) -> Iterator[None]:
+        """Wrap the current streams (capfd's, when the fixture asks for it first); put them back after
+        LiteLLM's logging threads are done with this test."""
+        saved = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = cls(saved[0]), cls(saved[1])
+        try:
+            yield
+        finally:
+            _finish_earlier_logging()
+            sys.stdout, sys.stderr = saved
+
+
+def read_captured(capfd: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    """``capfd.readouterr()`` while no thread writes (it seeks, reads and truncates the capture file)."""
+    with SerialStdio.lock:
+        out, err = capfd.readouterr()
+    return out, err
+
+
 @contextmanager
 def _debugging_against(
-    api_base: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    api_base: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> Iterator[None]:
-    """The hygiene key and organisation aimed at ``api_base``, and every LiteLLM debug switch on."""
+    """The hygiene key and organisation aimed at ``api_base``, and every LiteLLM debug switch on.
+
+    Takes ``capfd`` so that capture starts first and :class:`SerialStdio` wraps its streams."""
     for name in (*API_KEY_ENVS, "GMI_ORG_ID", "GMI_API_BASE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GMI_API_KEY", KEY)
@@ -65,7 +119,8 @@ def _debugging_against(
     litellm._turn_on_debug()
     caplog.set_level(logging.DEBUG)
     try:
-        yield
+        with SerialStdio.installed():
+            yield
     finally:
         for name, level in levels.items():
             logging.getLogger(name).setLevel(level)
@@ -73,19 +128,25 @@ def _debugging_against(
 
 @pytest.fixture
 def debug_env(
-    gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    gmi_emulator: GMIEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> Iterator[GMIEmulator]:
     """Emulator with the hygiene key and organisation, and every LiteLLM debug switch on."""
-    with _debugging_against(gmi_emulator.chat_base, monkeypatch, caplog):
+    with _debugging_against(gmi_emulator.chat_base, monkeypatch, caplog, capfd):
         yield gmi_emulator
 
 
 @pytest.fixture
 def debug_fault_server(
-    fault_gmi: FaultServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    fault_gmi: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
 ) -> Iterator[FaultServer]:
     """The same against the fault server, which answers /v1/messages and /v1/responses."""
-    with _debugging_against(fault_gmi.base, monkeypatch, caplog):
+    with _debugging_against(fault_gmi.base, monkeypatch, caplog, capfd):
         yield fault_gmi
 
 
@@ -95,7 +156,7 @@ def assert_clean(text: str, where: str) -> None:
 
 
 def assert_logs_clean(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
-    out, err = capfd.readouterr()
+    out, err = read_captured(capfd)
     assert_clean(out, "stdout")
     assert_clean(err, "stderr")
     assert_clean(caplog.text, "log records")
@@ -135,7 +196,7 @@ def _raises(call: Callable[[], Any], error: type[BaseException]) -> BaseExceptio
 def test_success_logs_neither_key_nor_org(debug_env: GMIEmulator, caplog: Any, capfd: Any) -> None:
     response = litellm.completion(model=MODEL, messages=MESSAGES)
     assert response.choices[0].message.content
-    assert "Be****" in caplog.text or "Be****" in capfd.readouterr().err + caplog.text  # debug really on
+    assert "Be****" in caplog.text or "Be****" in read_captured(capfd)[1] + caplog.text  # debug really on
     assert_logs_clean(caplog, capfd)
     assert_clean(repr(response), "repr(response)")
     assert_clean(repr(response._hidden_params), "response._hidden_params")
@@ -162,9 +223,9 @@ def test_org_id_argument_is_only_echoed_by_litellms_argument_dump(
     nothing of ours, shows it; GMI_ORG_ID keeps it out of the logs entirely (tests above)."""
     arg = ORG + "-arg"
     _finish_earlier_logging()  # its lines would land inside this call's, splitting the dump being checked
-    capfd.readouterr()
+    read_captured(capfd)
     litellm.completion(model=MODEL, messages=MESSAGES, org_id=arg)
-    out, err = capfd.readouterr()
+    out, err = read_captured(capfd)
     echoes = ("litellm.completion(", "Params passed to completion()", "optional params", "optional_params")
     for line in (out + err + caplog.text).splitlines():
         if arg in line:
@@ -195,7 +256,7 @@ def test_api_key_argument_is_not_logged(debug_env: GMIEmulator, caplog: Any, cap
     redacts it. Prefer ``GMI_API_KEY`` with debug logging on an old LiteLLM."""
     litellm.completion(model=MODEL, messages=MESSAGES, api_key=KEY)
     if not _litellm_redacts_call_arguments():
-        out, err = capfd.readouterr()
+        out, err = read_captured(capfd)
         leaked = [line for line in (out + err + caplog.text).splitlines() if KEY in line]
         assert all("litellm.completion(" in line for line in leaked), leaked
         pytest.xfail("this LiteLLM echoes api_key= in its own debug dump of the call's arguments")
