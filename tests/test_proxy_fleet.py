@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,6 +57,7 @@ DEEPSEEK = "deepseek-ai/DeepSeek-V3.2"
 CLAUDE = "anthropic/claude-sonnet-4.5"
 HELLO = [{"role": "user", "content": "Say hello to the fleet."}]
 PIN_TIMEOUT = 60.0
+PIN_BURST = 8
 """Both workers answer within this long of the first one (each loads the config after the fork)."""
 PROPAGATION_TIMEOUT = 15.0
 """A cooldown one worker wrote must reach the other within this (LiteLLM re-reads a key it found missing
@@ -207,16 +209,27 @@ class Worker:
 
     @classmethod
     def pin_both(cls, base_url: str) -> tuple[Worker, Worker]:
-        """Open connections until two of them are served by different workers."""
-        first = cls(base_url)
+        """Open connections until two of them are served by different workers.
+
+        They are opened in concurrent bursts: on an idle machine every connection opened one at a time
+        went to the same worker (the kernel wakes the worker that waited last), while a burst keeps one
+        worker busy as the other accepts.
+        """
         deadline = time.monotonic() + PIN_TIMEOUT
-        while time.monotonic() < deadline:
-            other = cls(base_url)
-            if other.pid != first.pid:
+        while True:
+            with ThreadPoolExecutor(PIN_BURST) as pool:
+                burst = list(pool.map(lambda _: cls(base_url), range(PIN_BURST)))
+            first = burst[0]
+            other = next((worker for worker in burst if worker.pid != first.pid), None)
+            for worker in burst:
+                if worker is not first and worker is not other:
+                    worker.client.close()
+            if other is not None:
                 return first, other
-            other.client.close()
+            first.client.close()
+            if time.monotonic() > deadline:
+                pytest.fail(f"only worker {first.pid} answered within {PIN_TIMEOUT:.0f}s")
             time.sleep(0.1)
-        pytest.fail(f"only worker {first.pid} answered within {PIN_TIMEOUT:.0f}s")
 
     def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
         """POST over this worker's connection, and prove that connection carried it."""
