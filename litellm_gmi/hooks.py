@@ -54,7 +54,7 @@ def install() -> None:
 
         if native_routes.native_routes_available():
             gmi_hooks.route = native_routes.route
-    if not any(callback is gmi_hooks for callback in litellm.callbacks):
+    if not installed():
         litellm.callbacks.append(gmi_hooks)
 
 

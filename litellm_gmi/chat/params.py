@@ -101,7 +101,11 @@ class Param:
         return self.sent_as or self.name
 
     def accepted_for(self, model: str) -> bool:
-        return not self.reasoning or capabilities.supports_reasoning(model)
+        return self.accepted(reasoning_model=capabilities.supports_reasoning(model))
+
+    def accepted(self, *, reasoning_model: bool) -> bool:
+        """Whether this row applies to a model that does (or does not) reason."""
+        return not self.reasoning or reasoning_model
 
 
 REASONING_EFFORTS: Final = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
@@ -196,7 +200,7 @@ def supported_openai_params(model: str) -> list[str]:
     switches, not request parameters, so they are not advertised.
     """
     reasoning = capabilities.supports_reasoning(model)  # once, not per row: LiteLLM asks on every call
-    return [p.name for p in PARAMS if not p.control and (reasoning or not p.reasoning)]
+    return [p.name for p in PARAMS if not p.control and p.accepted(reasoning_model=reasoning)]
 
 
 # Keys LiteLLM itself may leave in optional_params; they are handled elsewhere, not sent as parameters.
