@@ -242,3 +242,17 @@ def fault_gmi(_fault_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[A
     _fault_server.clear()
     yield _fault_server
     _fault_server.clear()
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``time.sleep`` and ``asyncio.sleep`` recorded and cut short (tests/sleep_recorder.py)."""
+    import asyncio
+    import time
+
+    from sleep_recorder import SleepRecorder  # bare name, as fault_server above
+
+    recorder = SleepRecorder()
+    monkeypatch.setattr(time, "sleep", recorder.sync)
+    monkeypatch.setattr(asyncio, "sleep", recorder.asleep)
+    return recorder

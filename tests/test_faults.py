@@ -17,13 +17,13 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import litellm
 import pytest
+from sleep_recorder import SleepRecorder
 
 from gmi_emulator import FakeTime, Fault, GMIEmulator
 
@@ -38,35 +38,6 @@ pytestmark = pytest.mark.usefixtures("gmi_env")
 
 def chat_requests(emulator: GMIEmulator) -> int:
     return sum(1 for r in emulator.requests.snapshot() if r.path.endswith("/chat/completions"))
-
-
-class SleepRecorder:
-    """Stands in for ``time.sleep``/``asyncio.sleep``: records each delay, skips the long ones."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-        self._sync = time.sleep
-        self._async = asyncio.sleep
-
-    def sync(self, seconds: float) -> None:
-        self.delays.append(float(seconds))
-        self._sync(min(float(seconds), 0.01))
-
-    async def asleep(self, seconds: float, result: Any = None) -> Any:
-        self.delays.append(float(seconds))
-        return await self._async(min(float(seconds), 0.01), result)
-
-    def asked_for(self, seconds: float) -> bool:
-        """Router adds up to 0.75 s of jitter to the header's value."""
-        return any(seconds <= d < seconds + 1 for d in self.delays)
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepRecorder:
-    recorder = SleepRecorder()
-    monkeypatch.setattr(time, "sleep", recorder.sync)
-    monkeypatch.setattr(asyncio, "sleep", recorder.asleep)
-    return recorder
 
 
 # ----------------------------------------------------------------------------------- 429 and 503 ---

@@ -6,14 +6,13 @@ recorded and skipped), so no test waits and none asserts a wall-clock time.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import time
 from typing import Any
 
 import litellm
 import pytest
-from test_faults import SleepRecorder
+from sleep_recorder import SleepRecorder
 
 from litellm_gmi.retries import retry_after, retry_delay, should_retry
 
@@ -27,14 +26,6 @@ pytestmark = pytest.mark.usefixtures("fault_gmi")
 
 def error(status: int, **headers: str) -> Reply:
     return Reply(status=status, body={"error": {"message": f"scripted {status}"}}, headers=headers)
-
-
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> SleepRecorder:
-    recorder = SleepRecorder()
-    monkeypatch.setattr(time, "sleep", recorder.sync)
-    monkeypatch.setattr(asyncio, "sleep", recorder.asleep)
-    return recorder
 
 
 async def call(mode: str, **kwargs: Any) -> Any:
