@@ -69,6 +69,18 @@ def test_litellm_answers_the_table_per_model(model: str) -> None:
     assert ("reasoning_effort" in expected) == capabilities.supports_reasoning(model)
 
 
+def test_each_answer_is_the_caller_s_own_list() -> None:
+    """The lists are built once; what LiteLLM or a client does to one answer never reaches the next."""
+    first = litellm.get_supported_openai_params(model="gmi/zai-org/GLM-4.7-FP8")
+    assert first is not None
+    first.remove("temperature")
+    first.append("store")
+    again = litellm.get_supported_openai_params(model="gmi/zai-org/GLM-4.7-FP8")
+    assert again is not None
+    assert "temperature" in again
+    assert "store" not in again
+
+
 def test_other_providers_keep_litellm_s_answer() -> None:
     from litellm.litellm_core_utils import get_supported_openai_params as unwrapped
 

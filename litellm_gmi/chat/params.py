@@ -193,14 +193,21 @@ BY_NAME: Final[Mapping[str, Param]] = {p.name: p for p in PARAMS}
 CONTROL_PARAMS: Final[tuple[str, ...]] = tuple(p.name for p in PARAMS if p.control)
 
 
+_ADVERTISED: Final[Mapping[bool, tuple[str, ...]]] = {
+    reasoning: tuple(p.name for p in PARAMS if not p.control and p.accepted(reasoning_model=reasoning))
+    for reasoning in (False, True)
+}
+"""The two lists there are, by whether the model reasons: built once, as LiteLLM asks twice per call."""
+
+
 def supported_openai_params(model: str) -> list[str]:
     """Every name ``gmi/<model>`` accepts, GMI's own included (as Fireworks' config lists its own).
 
     This is LiteLLM's ``get_supported_openai_params`` for ``gmi``; control rows are this package's
-    switches, not request parameters, so they are not advertised.
+    switches, not request parameters, so they are not advertised. A new list each time: callers may
+    change it.
     """
-    reasoning = capabilities.supports_reasoning(model)  # once, not per row: LiteLLM asks on every call
-    return [p.name for p in PARAMS if not p.control and p.accepted(reasoning_model=reasoning)]
+    return list(_ADVERTISED[capabilities.supports_reasoning(model)])
 
 
 # Keys LiteLLM itself may leave in optional_params; they are handled elsewhere, not sent as parameters.
