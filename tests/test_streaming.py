@@ -68,6 +68,20 @@ def test_think_tags_split_across_chunks() -> None:
     assert (reasoning, content) == ("hmm", "Hi!")
 
 
+def test_a_reasoning_delta_is_read_as_reasoning_content() -> None:
+    """GMI documents ``reasoning_content``; newer vLLM servers name it ``reasoning``. LiteLLM 1.106.2's
+    ``Delta`` renames it, 1.81.1's does not (this test failed there). Both reach the caller as
+    ``reasoning_content``."""
+    parsed = parse(
+        chunk({"role": "assistant", "reasoning": "hm"}),
+        chunk({"reasoning_content": "m."}),
+        chunk({"content": "Hi"}, finish="stop"),
+    )
+    reasoning = "".join(getattr(p.choices[0].delta, "reasoning_content", None) or "" for p in parsed)
+    assert reasoning == "hmm."
+    assert parsed[2].choices[0].delta.content == "Hi"
+
+
 def test_error_event_is_raised_with_gmis_reason() -> None:
     event = {
         "error": {
@@ -200,6 +214,19 @@ async def test_an_async_stream_that_does_not_finish_raises(
 def test_a_finish_without_done_is_complete(fault_gmi: FaultServer) -> None:
     fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is."), done=False))
     assert _sync_text() == "Paris."
+
+
+def test_a_chunk_whose_text_says_done_is_kept(fault_gmi: FaultServer) -> None:
+    """LiteLLM's iterator ends a stream at any line containing ``[DONE]``, its text included; a model
+    explaining SSE would lose that chunk. Each line is parsed once, and only the marker ends it."""
+    fault_gmi.script(Reply(kind="sse", events=good_stream("A stream ends with ", "data: [DONE]", ".")))
+    assert _sync_text() == "A stream ends with data: [DONE]."
+
+
+def test_a_json_line_that_is_not_a_chunk_fails_the_stream(fault_gmi: FaultServer) -> None:
+    fault_gmi.script(Reply(kind="sse", events=[fs_chunk("Par"), "data: [1, 2]"], done=True))
+    with pytest.raises(litellm.ServiceUnavailableError, match="stream line that is not a chunk"):
+        _sync_text()
 
 
 @pytest.mark.parametrize("pretty", [False, True], ids=["one line", "pretty-printed"])

@@ -65,7 +65,7 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
 
     def _check_ended(self) -> None:
         if self._json_lines:
-            _raise_if_garbled("".join(self._json_lines))
+            _parse_line("".join(self._json_lines).strip())
         if not self._ended:
             raise StreamCutError(
                 status_code=502,
@@ -75,10 +75,11 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
 
     @override
     def _handle_string_chunk(self, str_line: str) -> Any:
-        """A line that is neither SSE nor JSON fails the stream instead of ending it empty.
+        """Each line parsed once; a line that is neither SSE nor JSON fails the stream.
 
         LiteLLM's iterator turns an unparseable line into an empty chunk, so a truncated or non-SSE body
-        (a proxy's HTML page, a cut JSON answer) looked like a successful, empty completion.
+        (a proxy's HTML page, a cut JSON answer) looked like a successful, empty completion; and it ends
+        the stream at any line containing ``[DONE]``, so a chunk whose text said it was dropped.
         """
         text = str_line.strip()
         if text.startswith("event:"):
@@ -89,8 +90,14 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
             return super()._handle_string_chunk(str_line)
         if self._json_lines or (text.startswith("{") and not self._chunks and not _is_json(text)):
             return self._plain_json_line(str_line)
-        _raise_if_garbled(str_line)
-        return super()._handle_string_chunk(str_line)
+        parsed = _parse_line(text)
+        if not parsed:  # a blank, comment or SSE field line, or an empty JSON value
+            return super()._handle_string_chunk("")
+        if not isinstance(parsed, dict):
+            raise GMIError(
+                status_code=502, message=f"GMI sent a stream line that is not a chunk: {text[:200]!r}"
+            )
+        return self.chunk_parser(parsed)
 
     def _plain_json_line(self, line: str) -> Any:
         """Collect a pretty-printed JSON answer line by line until it parses."""
@@ -115,6 +122,8 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
             if "delta" not in choice and isinstance(choice.get("message"), dict):
                 choice["delta"] = choice.pop("message")  # a plain completion answering a stream request
             delta = choice.get("delta") or {}
+            if "reasoning" in delta and "reasoning_content" not in delta:
+                delta["reasoning_content"] = delta.pop("reasoning")  # vLLM's newer name for it
             content = delta.get("content")
             reasoning, text = (
                 self._splitter.feed(content) if isinstance(content, str) and content else ("", "")
@@ -167,15 +176,15 @@ def _is_json(text: str) -> bool:
 _SSE_FIELDS = ("event:", "id:", "retry:")
 
 
-def _raise_if_garbled(line: str) -> None:
-    text = line.strip()
+def _parse_line(text: str) -> Any:
+    """The JSON a stripped SSE line carries; ``None`` for a line that carries none; GMIError if garbled."""
     if not text or text.startswith(":") or text.startswith(_SSE_FIELDS):
-        return
+        return None
     payload = text[5:].strip() if text.startswith("data:") else text
     if payload == "[DONE]":
-        return
+        return None
     try:
-        json.loads(payload)
+        return json.loads(payload)
     except ValueError:
         raise GMIError(
             status_code=502, message=f"GMI sent a stream line that is not JSON: {text[:200]!r}"
