@@ -223,6 +223,12 @@ def test_a_chunk_whose_text_says_done_is_kept(fault_gmi: FaultServer) -> None:
     assert _sync_text() == "A stream ends with data: [DONE]."
 
 
+@pytest.mark.parametrize("done", ["data: [DONE]", "data:[DONE]"])
+def test_done_ends_a_stream_that_sent_no_finish_reason(fault_gmi: FaultServer, done: str) -> None:
+    fault_gmi.script(Reply(kind="sse", events=[fs_chunk("Par"), fs_chunk("is"), done], done=False))
+    assert _sync_text() == "Paris"
+
+
 def test_a_json_line_that_is_not_a_chunk_fails_the_stream(fault_gmi: FaultServer) -> None:
     fault_gmi.script(Reply(kind="sse", events=[fs_chunk("Par"), "data: [1, 2]"], done=True))
     with pytest.raises(litellm.ServiceUnavailableError, match="stream line that is not a chunk"):

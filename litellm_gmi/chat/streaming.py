@@ -85,7 +85,7 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
         if text.startswith("event:"):
             self._error_event = text[6:].strip() == "error"
             return super()._handle_string_chunk("")
-        if text in {"data: [DONE]", "[DONE]"}:
+        if text in _DONE_LINES:
             self._ended = True
             return super()._handle_string_chunk(str_line)
         if self._json_lines or (text.startswith("{") and not self._chunks and not _is_json(text)):
@@ -174,6 +174,7 @@ def _is_json(text: str) -> bool:
 
 
 _SSE_FIELDS = ("event:", "id:", "retry:")
+_DONE_LINES = frozenset({"data: [DONE]", "data:[DONE]", "[DONE]"})  # SSE allows no space after the colon
 
 
 def _parse_line(text: str) -> Any:
