@@ -78,8 +78,8 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
         """Each line parsed once; a line that is neither SSE nor JSON fails the stream.
 
         LiteLLM's iterator turns an unparseable line into an empty chunk, so a truncated or non-SSE body
-        (a proxy's HTML page, a cut JSON answer) looked like a successful, empty completion; and it ends
-        the stream at any line containing ``[DONE]``, so a chunk whose text said it was dropped.
+        (a proxy's HTML page, a cut JSON answer) looked like a successful, empty completion; and it takes
+        any line containing ``[DONE]`` for the end marker, so a chunk whose text contained it was dropped.
         """
         text = str_line.strip()
         if text.startswith("event:"):
