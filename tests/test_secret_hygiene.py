@@ -12,13 +12,15 @@ logger; :func:`test_org_header_is_still_sent` proves the request itself is uncha
 Found while running it: with ``set_verbose`` on, LiteLLM prints from its logging threads while the test's
 thread prints too, all into the one ``sys.stdout``. CPython 3.11's ``TextIOWrapper`` is not safe for
 concurrent writes (python/cpython#118138 and #119506, fixed in 3.12/3.13, never in 3.11): its pending
-buffer can lose count of what it holds. Here that showed as lines cut mid-word (9 of 12 runs of this
+buffer can lose count of what it holds, and pytest's reads of a capture file (seek, read, truncate) race
+with writes. Here that showed as captured output whose first line began mid-word (9 of 12 runs of this
 module) and, in five CI runs in a row, a segmentation fault inside it (on 1.81.1, 1.106.2 and 1.109.1).
-:class:`SerialStdio` makes every write, and the test's reads, take one lock.
+:func:`_one_writer_at_a_time` makes every write, and the test's reads, take one lock.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import sys
@@ -59,42 +61,41 @@ SECRETS = (KEY, BAD_KEY, ORG, KEY[-12:], BAD_KEY[-12:])
 LITELLM_LOGGERS = ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy")
 
 
-class SerialStdio:
-    """Stands in for ``sys.stdout``/``sys.stderr``: one write at a time, across threads."""
+STDIO_LOCK = threading.RLock()
+"""Taken by every write to pytest's capture files, and by the test's reads of them."""
 
-    lock = threading.Lock()
 
-    def __init__(self, stream: Any) -> None:
-        self._stream = stream
+def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
+    def one_at_a_time(self: Any, *args: Any) -> Any:
+        with STDIO_LOCK:
+            return method(self, *args)
 
-    def write(self, text: str) -> int:
-        with self.lock:
-            return int(self._stream.write(text))
+    one_at_a_time.serialised = True  # type: ignore[attr-defined]
+    return one_at_a_time
 
-    def flush(self) -> None:
-        with self.lock:
-            self._stream.flush()
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
+@contextmanager
+def _one_writer_at_a_time() -> Iterator[None]:
+    """Give pytest's capture files (``_pytest.capture.EncodedFile``, a ``TextIOWrapper``) ``write`` and
+    ``flush`` methods that take :data:`STDIO_LOCK`, until LiteLLM's logging threads are done with the test.
 
-    @classmethod
-    @contextmanager
-    def installed(cls) -> Iterator[None]:
-        """Wrap the current streams (capfd's, when the fixture asks for it first); put them back after
-        LiteLLM's logging threads are done with this test."""
-        saved = sys.stdout, sys.stderr
-        sys.stdout, sys.stderr = cls(saved[0]), cls(saved[1])
-        try:
-            yield
-        finally:
-            _finish_earlier_logging()
-            sys.stdout, sys.stderr = saved
+    Set on the class: pytest hands ``sys.stdout`` a different capture file in a test's call phase than
+    in its fixtures' setup, so a fixture that replaced or patched the object it saw locked nothing."""
+    from _pytest.capture import EncodedFile
+
+    for name in ("write", "flush"):
+        setattr(EncodedFile, name, _serialised(getattr(io.TextIOWrapper, name)))
+    try:
+        yield
+    finally:
+        _finish_earlier_logging()
+        for name in ("write", "flush"):
+            delattr(EncodedFile, name)
 
 
 def read_captured(capfd: pytest.CaptureFixture[str]) -> tuple[str, str]:
     """``capfd.readouterr()`` while no thread writes (it seeks, reads and truncates the capture file)."""
-    with SerialStdio.lock:
+    with STDIO_LOCK:
         out, err = capfd.readouterr()
     return out, err
 
@@ -108,7 +109,7 @@ def _debugging_against(
 ) -> Iterator[None]:
     """The hygiene key and organisation aimed at ``api_base``, and every LiteLLM debug switch on.
 
-    Takes ``capfd`` so that capture starts first and :class:`SerialStdio` wraps its streams."""
+    Takes ``capfd`` so that the test's output is captured by file descriptor too."""
     for name in (*API_KEY_ENVS, "GMI_ORG_ID", "GMI_API_BASE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GMI_API_KEY", KEY)
@@ -119,7 +120,7 @@ def _debugging_against(
     litellm._turn_on_debug()
     caplog.set_level(logging.DEBUG)
     try:
-        with SerialStdio.installed():
+        with _one_writer_at_a_time():
             yield
     finally:
         for name, level in levels.items():
@@ -213,6 +214,12 @@ async def test_async_calls_log_neither_key_nor_org(debug_env: GMIEmulator, caplo
     stream = await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True)
     assert [chunk async for chunk in stream]
     assert_logs_clean(caplog, capfd)
+
+
+def test_writes_to_the_captured_streams_take_the_lock(debug_env: GMIEmulator) -> None:
+    """In the test's call phase, not only in its fixtures' setup (see :func:`_one_writer_at_a_time`)."""
+    assert getattr(sys.stdout.write, "serialised", False)
+    assert getattr(sys.stderr.write, "serialised", False)
 
 
 def test_org_id_argument_is_only_echoed_by_litellms_argument_dump(
