@@ -114,6 +114,14 @@ def test_transform_response_splits_think_tags(config: GMIChatConfig) -> None:
     assert (message.content, message.reasoning_content) == ("Paris", "why")
 
 
+def test_transform_response_names_the_model_when_the_server_does_not(config: GMIChatConfig) -> None:
+    """LiteLLM's built-in row names it too (``gmi/...``); ours keeps GMI's own id, as when GMI echoes it."""
+    answer = {
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "P"}}]
+    }
+    assert _transform(config, _raw(answer)).model == MODEL
+
+
 def test_transform_response_refuses_a_body_that_is_not_json(config: GMIChatConfig) -> None:
     with pytest.raises(GMIError, match="not JSON") as info:
         _transform(config, _raw(b'{"id": "chatcmpl-trunc'))

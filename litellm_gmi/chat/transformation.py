@@ -179,6 +179,8 @@ class GMIChatConfig(OpenAIGPTConfig):
             if reasoning is not None:
                 message.content = answer
                 message.reasoning_content = reasoning
+        if not response.model:  # GMI's docs show it echoed; a server that omits it left None
+            response.model = model
         return response
 
     @override
