@@ -23,7 +23,7 @@ from typing_extensions import override
 from litellm_gmi import caller_loop, hooks, unpriced
 from litellm_gmi.chat.params import prepare_params
 from litellm_gmi.chat.recovered import recover_params
-from litellm_gmi.chat.streaming import ashape, shape, shaper_for_litellm
+from litellm_gmi.chat.streaming import GMIStreamIterator, ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig
 from litellm_gmi.constants import ORG_ID_HEADER
 from litellm_gmi.credentials import resolve_api_key, resolve_org_id
@@ -93,7 +93,7 @@ class GMIProvider(CustomLLM):
         except BaseException:
             client.close()
             raise
-        chunks = shape(_mapped_iter(model, secrets, _raw_chunks(stream)), shaper_for_litellm())
+        chunks = shape(_mapped_iter(model, secrets, _raw_chunks(stream, model)), shaper_for_litellm())
         return _closing(unpriced.mark_each(chunks) if unknown_price else chunks, client.close)
 
     @override
@@ -156,7 +156,7 @@ class GMIProvider(CustomLLM):
     ) -> AsyncIterator[Any]:
         stream, client = await opening()
         try:
-            shaped = ashape(_amapped_iter(model, secrets, _raw_chunks(stream)), shaper_for_litellm())
+            shaped = ashape(_amapped_iter(model, secrets, _raw_chunks(stream, model)), shaper_for_litellm())
             async for item in unpriced.amark_each(shaped) if unknown_price else shaped:
                 yield item
         finally:
@@ -294,15 +294,19 @@ def mask_org_header_in_logs(logging_obj: Any) -> None:
         return
 
 
-def _raw_chunks(stream: Any) -> Any:
+def _raw_chunks(stream: Any, model: str) -> Any:
     """The chunks our :class:`GMIStreamIterator` parsed, without LiteLLM's inner stream wrapper.
 
     ``BaseLLMHTTPHandler`` wraps our iterator in a ``CustomStreamWrapper``, and ``completion()`` wraps the
     result in a second one. Two wrappers cost twice LiteLLM's per-chunk work (bench/: 200 chunks took
     1.6x LiteLLM's built-in route) and the inner one replaces GMI's usage with a local token estimate,
-    so only the outer wrapper is kept, fed by the shaper :func:`shaper_for_litellm` picks.
+    so only the outer wrapper is kept, fed by the shaper :func:`shaper_for_litellm` picks. The iterator
+    learns the requested ``model`` for chunks that arrive without one.
     """
-    return getattr(stream, "completion_stream", stream)
+    raw = getattr(stream, "completion_stream", stream)
+    if isinstance(raw, GMIStreamIterator):
+        raw.requested_model = model
+    return raw
 
 
 def _litellm_params(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -229,6 +229,21 @@ def test_done_ends_a_stream_that_sent_no_finish_reason(fault_gmi: FaultServer, d
     assert _sync_text() == "Paris"
 
 
+def test_chunks_without_id_or_model_share_one_id_and_name_the_model(fault_gmi: FaultServer) -> None:
+    """GMI's docs show both on every chunk; a server that omits them gave chunks ``model=None`` (LiteLLM's
+    built-in row names the model) and a new id each. LiteLLM before 1.89 takes only generic chunks from
+    a custom provider, which carry no id, and gives every chunk its own, GMI's ids included."""
+    bare = [
+        {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "Par"}}]},
+        {"choices": [{"index": 0, "delta": {"content": "is"}}]},
+        {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+    ]
+    fault_gmi.script(Reply(kind="sse", events=bare))
+    chunks = list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True, num_retries=0))
+    assert {c.model for c in chunks} == {MODEL.removeprefix("gmi/")}
+    assert len({c.id for c in chunks}) == (1 if STREAM_PASSTHROUGH else len(chunks))
+
+
 def test_a_json_line_that_is_not_a_chunk_fails_the_stream(fault_gmi: FaultServer) -> None:
     fault_gmi.script(Reply(kind="sse", events=[fs_chunk("Par"), "data: [1, 2]"], done=True))
     with pytest.raises(litellm.ServiceUnavailableError, match="stream line that is not a chunk"):

@@ -8,6 +8,7 @@ handles none of the three the way a caller needs, so this subclass does.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Protocol
 
@@ -40,6 +41,9 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
         self._ended = False  # a finish_reason or [DONE] arrived
         self._chunks = 0
         self._json_lines: list[str] = []  # a plain JSON answer spread over several lines
+        self._id: str | None = None
+        self.requested_model: str | None = None
+        """Set by the provider: named on chunks a server sent without a ``model``."""
 
     @override
     def __next__(self) -> Any:
@@ -99,6 +103,12 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
             )
         return self.chunk_parser(parsed)
 
+    def _stream_id(self, chunk: dict[str, Any]) -> str:
+        """The chunk's id; for a chunk without one, the stream's (GMI's docs show one on every chunk, but
+        LiteLLM would give each id-less chunk a new one, and clients group a stream's chunks by it)."""
+        self._id = chunk.get("id") or self._id or f"chatcmpl-{uuid.uuid4()}"
+        return self._id
+
     def _plain_json_line(self, line: str) -> Any:
         """Collect a pretty-printed JSON answer line by line until it parses."""
         self._json_lines.append(line)
@@ -138,10 +148,10 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
                 delta["reasoning_content"] = (delta.get("reasoning_content") or "") + reasoning
         # Built here rather than by the parent, whose 1.81 version drops usage and requires an id.
         fields: dict[str, Any] = {
-            "id": chunk.get("id"),
+            "id": self._stream_id(chunk),
             "object": "chat.completion.chunk",
             "created": chunk.get("created"),
-            "model": chunk.get("model"),
+            "model": chunk.get("model") or self.requested_model,
             "choices": chunk.get("choices") or [],
         }
         if chunk.get("usage"):
