@@ -244,6 +244,43 @@ def test_chunks_without_id_or_model_share_one_id_and_name_the_model(fault_gmi: F
     assert len({c.id for c in chunks}) == (1 if STREAM_PASSTHROUGH else len(chunks))
 
 
+GMI_USAGE = {"prompt_tokens": 9, "completion_tokens": 2, "total_tokens": 11}
+USAGE_LAYOUTS = {
+    "in the finish chunk": [fs_chunk("Par"), fs_chunk("is", finish="stop", usage=GMI_USAGE)],
+    "in a bare finish chunk": [fs_chunk("Par"), fs_chunk("is"), fs_chunk(finish="stop", usage=GMI_USAGE)],
+    "in the only chunk": [fs_chunk("Paris", finish="stop", usage=GMI_USAGE)],
+}
+
+
+@pytest.mark.parametrize("events", USAGE_LAYOUTS.values(), ids=USAGE_LAYOUTS.keys())
+def test_usage_sent_with_the_finish_is_gmis(fault_gmi: FaultServer, events: list[Any]) -> None:
+    """GMI sends usage in a chunk of its own after the finish; a server may send it in the finish chunk
+    (vLLM does, with continuous usage stats). Either way the caller and the cost are GMI's figures, not
+    LiteLLM's local count."""
+    fault_gmi.script(Reply(kind="sse", events=events))
+    stream = litellm.completion(
+        model=MODEL, messages=MESSAGES, stream=True, stream_options={"include_usage": True}, num_retries=0
+    )
+    chunks = list(stream)
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == "Paris"
+    usage = [c.usage for c in chunks if getattr(c, "usage", None) is not None]
+    assert usage
+    assert usage[-1].total_tokens == 11
+    assert litellm.stream_chunk_builder(chunks).usage.total_tokens == 11
+
+
+@pytest.mark.parametrize("events", USAGE_LAYOUTS.values(), ids=USAGE_LAYOUTS.keys())
+async def test_async_usage_sent_with_the_finish_is_gmis(fault_gmi: FaultServer, events: list[Any]) -> None:
+    fault_gmi.script(Reply(kind="sse", events=events))
+    stream = await litellm.acompletion(
+        model=MODEL, messages=MESSAGES, stream=True, stream_options={"include_usage": True}, num_retries=0
+    )
+    chunks = [c async for c in stream]
+    usage = [c.usage for c in chunks if getattr(c, "usage", None) is not None]
+    assert usage
+    assert usage[-1].total_tokens == 11
+
+
 def test_a_json_line_that_is_not_a_chunk_fails_the_stream(fault_gmi: FaultServer) -> None:
     fault_gmi.script(Reply(kind="sse", events=[fs_chunk("Par"), "data: [1, 2]"], done=True))
     with pytest.raises(litellm.ServiceUnavailableError, match="stream line that is not a chunk"):

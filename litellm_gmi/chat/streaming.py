@@ -240,7 +240,8 @@ class UsageBeforeFinish:
 
     LiteLLM's outer wrapper stops at the first chunk without content that arrives after a finish reason,
     which is where GMI sends usage; sent first, the usage is kept for cost tracking (and shown when the
-    caller asked for ``stream_options.include_usage``). Non-chunk items (``[DONE]``, blank lines) and
+    caller asked for ``stream_options.include_usage``). Usage sent in the finish chunk itself (as vLLM's
+    continuous usage stats do) is handed over the same way. Non-chunk items (``[DONE]``, blank lines) and
     deltas left empty by the ``<think>`` splitter are dropped, as LiteLLM's inner wrapper used to.
     """
 
@@ -255,6 +256,11 @@ class UsageBeforeFinish:
             return
         yield from self.close()
         if _is_bare_finish(chunk):
+            usage = getattr(chunk, "usage", None)
+            if usage is not None:  # a server that sends usage in the finish chunk itself: hand it over first
+                yield ModelResponseStream(
+                    id=chunk.id, created=chunk.created, model=chunk.model, choices=[], usage=usage
+                )
             self._finish = chunk
         else:
             yield chunk
