@@ -77,6 +77,21 @@ def extract_message(body: str | bytes | None) -> str:
     return _message_from(data) or text
 
 
+def error_in_answer(body: Any, *, flagged: bool = False) -> GMIError | None:
+    """The error a 200 answer or stream chunk carries (``{"error": {...}}``), or ``None``.
+
+    Its ``code`` sets the status when it is an HTTP one (a 503 stays retryable), else 500. ``flagged``:
+    the SSE record was announced as ``event: error``, whatever its body holds.
+    """
+    error = body.get("error") if isinstance(body, dict) else None
+    if not (error or flagged):
+        return None
+    code = error.get("code") if isinstance(error, dict) else None
+    status = code if isinstance(code, int) and 400 <= code < 600 else 500
+    message = extract_message(json.dumps(body)) or "GMI sent an error event"
+    return GMIError(status_code=status, message=message)
+
+
 def _scan_prefix(prefix: str) -> str:
     """GMI's reason from the start of a body too long to parse: the first complete reason field."""
     found: dict[str, str] = {}

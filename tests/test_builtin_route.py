@@ -119,6 +119,16 @@ def test_a_stream_cut_before_its_finish_is_not_a_success(route: str, fault_gmi: 
             pass
 
 
+def test_an_error_answered_with_200_keeps_its_reason_and_code(route: str, fault_gmi: FaultServer) -> None:
+    fault_gmi.script(Reply(body={"error": {"code": 400, "message": REASON}}))
+    with pytest.raises(litellm.BadRequestError) as info:  # both follow the code
+        call(route, fault_gmi, num_retries=0)
+    if route == "ours":
+        assert str(info.value).endswith(REASON)
+    else:  # "GmiException - " and nothing after it
+        assert REASON not in str(info.value)
+
+
 def test_catalog_prices_models_litellms_own_map_does_not() -> None:
     """Not a call: how many ``gmi/`` models each route can price from what it ships."""
     backup = Path(litellm.__file__).parent / "model_prices_and_context_window_backup.json"

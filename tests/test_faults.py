@@ -27,6 +27,8 @@ from sleep_recorder import SleepRecorder
 
 from gmi_emulator import FakeTime, Fault, GMIEmulator
 
+from fault_server import FaultServer, Reply
+
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
 RETRY_AFTER = 7
@@ -179,6 +181,24 @@ def test_malformed_stream_is_a_clear_error_not_an_empty_answer(gmi_env: GMIEmula
     gmi_env.inject(Fault("malformed"))
     with pytest.raises(litellm.ServiceUnavailableError, match="stream line that is not JSON"):
         list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True, num_retries=0))
+
+
+ERROR_IN_200 = {
+    "503, overloaded": ({"code": 503, "message": "model overloaded"}, litellm.ServiceUnavailableError),
+    "400, bad input": ({"code": 400, "message": "prompt too long for this model"}, litellm.BadRequestError),
+    "no code": ({"message": "engine failure"}, litellm.InternalServerError),
+}
+
+
+@pytest.mark.parametrize(("error", "raised"), ERROR_IN_200.values(), ids=ERROR_IN_200.keys())
+def test_an_error_answered_with_200_is_raised_with_its_reason_and_code(
+    fault_gmi: FaultServer, error: dict[str, Any], raised: type[Exception]
+) -> None:
+    """As a stream's error event is; it came out as "a body that is not a chat completion" (502)."""
+    fault_gmi.script(Reply(body={"error": error}))
+    with pytest.raises(raised) as info:
+        litellm.completion(model=MODEL, messages=MESSAGES, num_retries=0)
+    assert str(info.value).endswith(error["message"])
 
 
 async def test_malformed_async_stream_is_a_clear_error(gmi_env: GMIEmulator) -> None:

@@ -21,7 +21,7 @@ from typing_extensions import override
 from litellm_gmi.chat.reasoning import ThinkTagSplitter
 from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.constants import PROVIDER
-from litellm_gmi.errors import GMIError, StreamCutError, extract_message
+from litellm_gmi.errors import GMIError, StreamCutError, error_in_answer
 
 
 class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
@@ -122,12 +122,9 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
     @override
     def chunk_parser(self, chunk: dict[str, Any]) -> ModelResponseStream:
         self._chunks += 1
-        error = chunk.get("error")
-        if error or self._error_event:
-            code = error.get("code") if isinstance(error, dict) else None
-            status = code if isinstance(code, int) and 400 <= code < 600 else 500
-            message = extract_message(json.dumps(chunk)) or "GMI sent an error event"
-            raise GMIError(status_code=status, message=message)
+        error = error_in_answer(chunk, flagged=self._error_event)
+        if error is not None:
+            raise error
         for choice in chunk.get("choices") or []:
             if "delta" not in choice and isinstance(choice.get("message"), dict):
                 choice["delta"] = choice.pop("message")  # a plain completion answering a stream request

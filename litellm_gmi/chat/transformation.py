@@ -31,7 +31,7 @@ from litellm_gmi.credentials import (
     resolve_api_key,
     resolve_org_id,
 )
-from litellm_gmi.errors import GMIError, extract_message
+from litellm_gmi.errors import GMIError, error_in_answer, extract_message
 
 ORG_ID_PARAM = "organization"
 """LiteLLM's own name for an organisation (``completion(organization=...)``), sent as X-Organization-ID."""
@@ -165,9 +165,9 @@ class GMIChatConfig(OpenAIGPTConfig):
         if unreadable:
             # Raised outside the except block, with nothing chained: LiteLLM's proxy answers 400
             # "Invalid request format" to any error with an AttributeError in its chain.
-            raise _unreadable(raw_response, unreadable)
+            raise _error_in(raw_response) or _unreadable(raw_response, unreadable)
         if not response.choices:  # an empty answer must not pass as a successful one
-            raise GMIError(
+            raise _error_in(raw_response) or GMIError(
                 status_code=502, message="GMI answered 200 with no choices", headers=raw_response.headers
             )
         for choice in response.choices:
@@ -196,6 +196,15 @@ class GMIChatConfig(OpenAIGPTConfig):
         return GMIStreamIterator(
             streaming_response=streaming_response, sync_stream=sync_stream, json_mode=json_mode
         )
+
+
+def _error_in(raw_response: httpx.Response) -> GMIError | None:
+    """The error a 200 answer carries in GMI's envelope (its reason and code), as in a stream."""
+    try:
+        body = raw_response.json()
+    except ValueError:
+        return None
+    return error_in_answer(body)
 
 
 def _unreadable(raw_response: httpx.Response, why: str) -> GMIError:
