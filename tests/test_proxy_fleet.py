@@ -57,8 +57,9 @@ DEEPSEEK = "deepseek-ai/DeepSeek-V3.2"
 CLAUDE = "anthropic/claude-sonnet-4.5"
 HELLO = [{"role": "user", "content": "Say hello to the fleet."}]
 PIN_TIMEOUT = 60.0
-PIN_BURST = 8
 """Both workers answer within this long of the first one (each loads the config after the fork)."""
+PIN_BURST = 8
+"""Connections opened at once while pinning the two workers (see :meth:`Worker.pin_both`)."""
 PROPAGATION_TIMEOUT = 15.0
 """A cooldown one worker wrote must reach the other within this (LiteLLM re-reads a key it found missing
 in Redis at most every 10 s: ``default_redis_batch_cache_expiry``)."""
