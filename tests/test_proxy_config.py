@@ -532,6 +532,44 @@ def test_claude_code_streamed_thinking_and_text(
     assert sent.json["stream"] is True
 
 
+CLAUDE_CODE_HEADERS = {
+    "anthropic-version": "2023-06-01",
+    "anthropic-beta": "claude-code-20250219,interleaved-thinking-2025-05-14",
+}
+
+
+@pytest.mark.parametrize("name", ["claude-sonnet", "glm-4.7", "gmi/deepseek-ai/DeepSeek-V3.2"])
+def test_claude_code_token_count_is_answered_by_the_proxy(
+    claude_code: Any, gmi_emulator: GMIEmulator, name: str
+) -> None:
+    """Claude Code asks ``/v1/messages/count_tokens`` before long prompts. GMI documents no such
+    endpoint; LiteLLM's proxy answers it with a local count for every LiteLLM release we support, for
+    native-``/v1/messages``, bridged and wildcard models alike, and nothing is sent to GMI."""
+    counted = claude_code.messages.count_tokens(model=name, messages=HELLO)
+
+    assert counted.input_tokens > 0
+    assert gmi_emulator.requests.snapshot() == []
+
+
+@pytest.mark.parametrize("name", ["claude-sonnet", "glm-4.7"])
+def test_claude_code_beta_requests_are_served(proxy: Proxy, gmi_emulator: GMIEmulator, name: str) -> None:
+    """Claude Code posts to ``/v1/messages?beta=true`` with its ``anthropic-beta`` list and a
+    ``metadata.user_id``; the proxy serves it (native where the catalog says so) and GMI never sees
+    the ``beta`` query."""
+    response = httpx.post(
+        f"{proxy.base_url}/v1/messages?beta=true",
+        headers={"Authorization": f"Bearer {MASTER_KEY}", **CLAUDE_CODE_HEADERS},
+        json={"model": name, "max_tokens": 256, "messages": HELLO, "metadata": {"user_id": "user_1"}},
+        timeout=60,
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["content"][0]["text"]
+    (sent,) = gmi_emulator.requests.snapshot()
+    assert sent.query == ""
+    assert MASTER_KEY not in repr(sent.headers)
+
+
 @native
 def test_claude_code_cost_header_prices_cache_reads_from_the_catalog(
     claude_code: Any, gmi_emulator: GMIEmulator
