@@ -65,15 +65,35 @@ def test_langchain_stream_with_usage(gmi: Any) -> None:
     assert body["stream_options"]["include_usage"] is True
 
 
-def test_langchain_tools(gmi: Any) -> None:
-    def get_weather(city: str) -> str:
-        """Current weather for a city."""
-        return f"sunny in {city}"
+def get_weather(city: str) -> str:
+    """Current weather for a city."""
+    return f"sunny in {city}"
 
+
+def test_langchain_tools(gmi: Any) -> None:
     reply = langchain_litellm.ChatLiteLLM(model=MODEL).bind_tools([get_weather]).invoke("Weather in Paris?")
     assert [call["name"] for call in reply.tool_calls] == ["get_weather"]
     assert isinstance(reply.tool_calls[0]["args"]["city"], str)
     assert gmi.bodies()[-1]["tools"][0]["function"]["name"] == "get_weather"
+
+
+async def test_langchain_streamed_tool_call_aggregates(gmi: Any) -> None:
+    """Tool-call deltas pass our stream shaper in the shape langchain merges by index (sync and async)."""
+    chat = langchain_litellm.ChatLiteLLM(model=MODEL, stream_options={"include_usage": True})
+    bound = chat.bind_tools([get_weather])
+    merged = [_merged(bound.stream("Weather in Paris?")), _merged([c async for c in bound.astream("Paris?")])]
+    for reply in merged:
+        assert [(call["name"], call["id"]) for call in reply.tool_calls] == [("get_weather", "call_coop_1")]
+        assert isinstance(reply.tool_calls[0]["args"]["city"], str)
+        assert reply.usage_metadata["total_tokens"] > 0
+    assert [body["stream"] for body in gmi.bodies()] == [True, True]
+
+
+def _merged(chunks: Any) -> Any:
+    merged = None
+    for piece in chunks:
+        merged = piece if merged is None else merged + piece
+    return merged
 
 
 def test_langchain_with_structured_output_default_method(gmi: Any) -> None:
@@ -110,6 +130,23 @@ async def test_agents_output_type(gmi: Any) -> None:
     result = await agents.Runner.run(_agent(output_type=Weather), "Weather in Paris?")
     assert isinstance(result.final_output, Weather)
     assert _schema_reached(gmi.bodies()[-1])
+
+
+async def test_agents_streamed_run_calls_the_tool_and_counts_usage(gmi: Any) -> None:
+    """``Runner.run_streamed`` reads tool-call deltas and, with ``include_usage``, the usage chunk."""
+    settings = agents.ModelSettings(include_usage=True)
+    agent = _agent(tools=[agents.function_tool(get_weather)], model_settings=settings)
+    run = agents.Runner.run_streamed(agent, "Weather in Paris?")
+    events = [event.type async for event in run.stream_events()]
+
+    assert "run_item_stream_event" in events
+    assert run.final_output == "Paris."
+    first, second = gmi.bodies()
+    assert first["tools"][0]["function"]["name"] == "get_weather"
+    tool_result = {"role": "tool", "tool_call_id": "call_coop_1", "content": "sunny in text"}
+    assert second["messages"][-1] == tool_result
+    assert run.context_wrapper.usage.requests == 2
+    assert run.context_wrapper.usage.output_tokens > 0
 
 
 async def test_agents_reasoning_settings(gmi: Any) -> None:
