@@ -11,7 +11,9 @@ cannot be used as chat is: it looks its config up by ``LlmProviders(provider)``,
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -40,6 +42,9 @@ _CHECKS: Final[dict[str, Any]] = {
     "user": lambda v: isinstance(v, str),
 }
 """OpenAI's embedding parameters; anything else goes in ``extra_body``."""
+OPENAI_PARAMS: Final = tuple(_CHECKS)
+"""What ``get_supported_openai_params(..., request_type="embeddings")`` answers for ``gmi``, and what
+:mod:`litellm_gmi.embedding_params` lets past LiteLLM's own check."""
 _NOT_SENT: Final = frozenset({"extra_body", "extra_headers", ORG_ID_KWARG, "max_retries", "drop_params"})
 
 
@@ -72,7 +77,8 @@ def request(model: str, input: list[Any], params: Mapping[str, Any], *, drop_par
             raise BadRequestError(
                 message=f"gmi: invalid {name}={value!r}", model=model, llm_provider=PROVIDER
             )
-        body[name] = value
+        if name != "encoding_format":  # GMI is always asked for floats: see as_base64
+            body[name] = value
     extra = params.get("extra_body")
     if isinstance(extra, Mapping):
         body.update(extra)
@@ -99,6 +105,7 @@ class _Call:
         drop = bool(self.litellm_params.get("drop_params") or litellm.drop_params)
         self.model, self.input, self.logging_obj = model, input, logging_obj
         self.body = request(model, input, params, drop_params=drop)
+        self.base64 = params.get("encoding_format") == "base64"
         self.api_key = resolve_api_key(api_key, model=model)
         base = resolve_api_base(api_base).removesuffix("/chat/completions")
         self.url = base if base.endswith("/embeddings") else f"{base}/embeddings"
@@ -156,10 +163,27 @@ class _Call:
             additional_args={"complete_input_dict": self.body},
         )
         response = EmbeddingResponse(**data)
+        if self.base64:
+            response.data = [as_base64(item) for item in response.data]
         response.model = self.model
         if not response.usage:  # keep LiteLLM's empty Usage rather than None
             response.usage = model_response.usage
         return response
+
+
+def as_base64(item: Any) -> Any:
+    """One ``data`` item with its float vector as OpenAI's base64: little-endian float32 bytes.
+
+    GMI documents no embeddings page, so whether it honours ``encoding_format="base64"`` is unknown
+    (catalog_sources.md). Floats are OpenAI's default and what third-party callers get back, so GMI is
+    always asked for those and a base64 answer is encoded here; a vector that already is a string is
+    left as it came.
+    """
+    vector = item.get("embedding") if isinstance(item, Mapping) else None
+    if not isinstance(vector, list):
+        return item
+    packed = struct.pack(f"<{len(vector)}f", *vector)
+    return {**item, "embedding": base64.b64encode(packed).decode("ascii")}
 
 
 def embedding(

@@ -95,6 +95,6 @@ def unregister() -> None:
 
 def _patches() -> tuple[Any, ...]:
     """The LiteLLM functions wrapped for ``gmi`` calls (:mod:`litellm_gmi.patching`)."""
-    from litellm_gmi import retries, supported_params, unsupported
+    from litellm_gmi import embedding_params, retries, supported_params, unsupported
 
-    return (supported_params, retries, unsupported)
+    return (supported_params, embedding_params, retries, unsupported)

@@ -15,7 +15,9 @@ list (``ProviderConfigManager.get_provider_chat_config(provider=LlmProviders.CUS
 those raised without ``allowed_openai_params``. No registry lets a custom provider declare its own list:
 LiteLLM keys its config map by the ``LlmProviders`` enum, which ``gmi`` is not. So both attributes are
 wrapped (:mod:`litellm_gmi.patching`): a ``gmi`` chat question gets
-:func:`litellm_gmi.chat.params.supported_openai_params`, any other question the original answer.
+:func:`litellm_gmi.chat.params.supported_openai_params`, a ``gmi`` embeddings question the three OpenAI
+embedding parameters the provider takes (:mod:`litellm_gmi.embedding_params`), any other question the
+original answer.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import litellm
 
 from litellm_gmi.chat.params import supported_openai_params
 from litellm_gmi.constants import PROVIDER
+from litellm_gmi.embeddings import OPENAI_PARAMS
 from litellm_gmi.patching import names_provider, unwrap, wrap
 
 _NAME = "get_supported_openai_params"
@@ -37,9 +40,12 @@ def _answering_for_gmi(original: Callable[..., Any]) -> Callable[..., Any]:
         model: str, custom_llm_provider: str | None = None, *args: Any, **kwargs: Any
     ) -> Any:
         request_type = kwargs.get("request_type", args[0] if args else "chat_completion")
-        if request_type == "chat_completion" and names_provider(model, custom_llm_provider, PROVIDER):
-            bare = model.split("/", 1)[1] if model.startswith(f"{PROVIDER}/") else model
-            return supported_openai_params(bare)
+        if names_provider(model, custom_llm_provider, PROVIDER):
+            if request_type == "chat_completion":
+                bare = model.split("/", 1)[1] if model.startswith(f"{PROVIDER}/") else model
+                return supported_openai_params(bare)
+            if request_type == "embeddings":
+                return list(OPENAI_PARAMS)
         return original(model, custom_llm_provider, *args, **kwargs)
 
     get_supported_openai_params.__doc__ = original.__doc__

@@ -129,6 +129,25 @@ def test_an_error_answered_with_200_keeps_its_reason_and_code(route: str, fault_
         assert REASON not in str(info.value)
 
 
+@pytest.mark.parametrize("encoding_format", ["float", "base64"])
+def test_openai_embedding_options_are_served(
+    route: str, fault_gmi: FaultServer, encoding_format: str
+) -> None:
+    """The openai SDK sends ``encoding_format="base64"`` unless told otherwise; LiteLLM refuses it, and
+    ``dimensions`` and ``user``, for both routes unless litellm_gmi.embedding_params lets them by."""
+    kwargs = {"input": ["a"], "encoding_format": encoding_format, "dimensions": 4}
+    base = {"api_base": fault_gmi.base} if route == "builtin" else {}
+    if route == "builtin":
+        with pytest.raises(litellm.UnsupportedParamsError, match="encoding_format"):
+            litellm.embedding(model="gmi/BAAI/bge-m3", **base, **kwargs)
+        assert fault_gmi.count() == 0
+        return
+    response = litellm.embedding(model="gmi/BAAI/bge-m3", **kwargs)
+    vector = response.data[0]["embedding"]
+    assert isinstance(vector, str if encoding_format == "base64" else list)
+    assert fault_gmi.bodies("/embeddings")[-1]["dimensions"] == 4
+
+
 def test_catalog_prices_models_litellms_own_map_does_not() -> None:
     """Not a call: how many ``gmi/`` models each route can price from what it ships."""
     backup = Path(litellm.__file__).parent / "model_prices_and_context_window_backup.json"

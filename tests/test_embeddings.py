@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import struct
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,12 +73,53 @@ def test_options_travel_in_extra_body(fault_gmi: Any) -> None:
     }
 
 
-def test_litellm_refuses_openai_options_for_custom_providers(fault_gmi: Any) -> None:
-    """LiteLLM's own rule (``get_optional_params_embeddings``), before the provider runs."""
-    with pytest.raises(litellm.UnsupportedParamsError, match="gmi"):
-        litellm.embedding(model=MODEL, input=INPUT, dimensions=4)
-    litellm.embedding(model=MODEL, input=INPUT, dimensions=4, drop_params=True)
-    assert [s.body for s in fault_gmi.seen] == [{"model": "BAAI/bge-m3", "input": INPUT}]
+@pytest.mark.parametrize("drop_params", [False, True])
+def test_openai_options_reach_gmi(fault_gmi: Any, drop_params: bool) -> None:
+    """LiteLLM refuses them for custom providers, or drops them under ``drop_params``, before the
+    provider runs; litellm_gmi.embedding_params lets them through to be checked and sent here."""
+    litellm.embedding(model=MODEL, input=INPUT, dimensions=4, user="u-1", drop_params=drop_params)
+    assert fault_gmi.seen[-1].body == {"model": "BAAI/bge-m3", "input": INPUT, "dimensions": 4, "user": "u-1"}
+
+
+def _floats(encoded: str) -> list[float]:
+    raw = base64.b64decode(encoded)
+    return list(struct.unpack(f"<{len(raw) // 4}f", raw))
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+async def test_base64_is_encoded_from_gmi_s_floats(fault_gmi: Any, is_async: bool) -> None:
+    """What the openai SDK asks for by default. GMI is asked for floats either way."""
+    kwargs: dict[str, Any] = {"model": MODEL, "input": INPUT}
+    plain = litellm.embedding(**kwargs, encoding_format="float")
+    encoded = (
+        await litellm.aembedding(**kwargs, encoding_format="base64")
+        if is_async
+        else (litellm.embedding(**kwargs, encoding_format="base64"))
+    )
+    assert [s.body for s in fault_gmi.seen] == [{"model": "BAAI/bge-m3", "input": INPUT}] * 2
+    for as_text, as_floats in zip(encoded.data, plain.data, strict=True):
+        assert isinstance(as_text["embedding"], str)
+        assert _floats(as_text["embedding"]) == pytest.approx(as_floats["embedding"], rel=1e-6)
+    assert encoded.usage.prompt_tokens == plain.usage.prompt_tokens
+
+
+def test_a_string_vector_from_gmi_is_left_as_it_came(fault_gmi: Any) -> None:
+    """Should GMI ever answer base64 itself, it is not encoded twice."""
+    vector = base64.b64encode(struct.pack("<2f", 0.5, 0.25)).decode()
+    answer = {
+        "object": "list",
+        "model": "m",
+        "data": [{"object": "embedding", "index": 0, "embedding": vector}],
+    }
+    fault_gmi.script(Reply(body=answer))
+    response = litellm.embedding(model=MODEL, input=INPUT[:1], encoding_format="base64")
+    assert response.data[0]["embedding"] == vector
+
+
+def test_invalid_openai_options_are_refused_before_the_network(fault_gmi: Any) -> None:
+    with pytest.raises(litellm.BadRequestError, match="encoding_format"):
+        litellm.embedding(model=MODEL, input=INPUT, encoding_format="hex")
+    assert fault_gmi.seen == []
 
 
 def test_organisation_header(fault_gmi: Any) -> None:

@@ -274,6 +274,26 @@ def test_chat_streamed_through_wildcard(client: Any, gmi_emulator: GMIEmulator) 
     _assert_through_litellm_gmi(sent)
 
 
+@pytest.mark.parametrize("encoding_format", [None, "float", "base64"])
+def test_openai_sdk_embeddings(client: Any, gmi_emulator: GMIEmulator, encoding_format: str | None) -> None:
+    """The openai SDK asks for base64 unless told otherwise (and decodes it itself); every form works,
+    and GMI is asked for floats each time (litellm_gmi.embeddings.as_base64)."""
+    options = {"encoding_format": encoding_format} if encoding_format else {}
+    response = client.embeddings.create(model="gmi/BAAI/bge-m3", input=["a", "b"], **options)
+
+    vectors = [item.embedding for item in response.data]
+    if encoding_format == "base64":
+        assert all(isinstance(vector, str) for vector in vectors)
+    else:
+        assert [len(vector) for vector in vectors] == [len(vectors[0])] * 2
+        assert all(isinstance(value, float) for value in vectors[0])
+    assert response.usage.prompt_tokens > 0
+    (sent,) = gmi_emulator.requests.snapshot()
+    assert sent.path == "/v1/embeddings"
+    assert sent.json == {"model": "BAAI/bge-m3", "input": ["a", "b"]}
+    _assert_through_litellm_gmi(sent)
+
+
 def test_models_lists_configured_names(client: Any) -> None:
     ids = {model.id for model in client.models.list()}
     with_wildcards = {m.id for m in client.models.list(extra_query={"return_wildcard_routes": "true"})}

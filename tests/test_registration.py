@@ -84,6 +84,7 @@ def test_every_media_name_is_listed_and_resolves() -> None:
 WRAPPED = (
     (litellm, "get_supported_openai_params"),
     (litellm.utils, "get_supported_openai_params"),
+    (litellm.main, "get_optional_params_embeddings"),
     (litellm, "completion_with_retries"),
     (litellm, "acompletion_with_retries"),
     (litellm, "speech"),
