@@ -571,6 +571,45 @@ def test_claude_code_token_count_is_answered_by_the_proxy(
     assert gmi_emulator.requests.snapshot() == []
 
 
+WEATHER_TOOL = {
+    "name": "get_weather",
+    "description": "Current weather for a city.",
+    "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+}
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "streamed"])
+@pytest.mark.parametrize("name", ["claude-sonnet", "glm-4.7", "gmi/deepseek-ai/DeepSeek-V3.2"])
+def test_claude_code_tool_use(claude_code: Any, gmi_emulator: GMIEmulator, name: str, stream: bool) -> None:
+    """Tool use as Claude Code runs it: native ``/v1/messages`` where the catalog says so (1.106 on),
+    else LiteLLM's bridge over our chat route, whose streamed tool-call deltas become
+    ``input_json_delta`` events. LiteLLM 1.81.1's bridge opens an empty text block before the tool
+    block on a stream, for ``openai/`` as well; what is asserted is the tool call."""
+    request = {
+        "model": name,
+        "max_tokens": 256,
+        "tools": [WEATHER_TOOL],
+        "tool_choice": {"type": "tool", "name": "get_weather"},
+        "messages": [{"role": "user", "content": "Weather in Paris?"}],
+    }
+    if stream:
+        with claude_code.messages.stream(**request) as events:
+            deltas = {event.delta.type for event in events if event.type == "content_block_delta"}
+            message = events.get_final_message()
+        assert "input_json_delta" in deltas
+    else:
+        message = claude_code.messages.create(**request)
+
+    (call,) = [block for block in message.content if block.type == "tool_use"]
+    assert call.name == "get_weather"
+    assert isinstance(call.input["city"], str)
+    assert message.stop_reason == "tool_use"
+    assert all(block.type == "tool_use" or not block.text for block in message.content)
+    (sent,) = gmi_emulator.requests.snapshot()
+    assert bool(sent.json.get("stream")) is stream
+    assert "get_weather" in json.dumps(sent.json["tools"])
+
+
 @pytest.mark.parametrize("name", ["claude-sonnet", "glm-4.7"])
 def test_claude_code_beta_requests_are_served(proxy: Proxy, gmi_emulator: GMIEmulator, name: str) -> None:
     """Claude Code posts to ``/v1/messages?beta=true`` with its ``anthropic-beta`` list and a
