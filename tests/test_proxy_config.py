@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ import pytest
 
 from gmi_emulator import Fault, GMIEmulator
 from litellm_gmi.cli import main as litellm_gmi_cli
+from litellm_gmi.compat import _release
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.native_routes import native_routes_available
 
@@ -680,6 +682,59 @@ def test_codex_reasoning_reaches_gmi_responses(client: Any, gmi_emulator: GMIEmu
     assert sent.json["model"] == GPT
     assert sent.json["reasoning"] == reasoning
     assert bool(sent.json.get("stream")) is stream
+
+
+SHELL_TOOL = {
+    "type": "function",
+    "name": "shell",
+    "description": "Run a command.",
+    "parameters": {
+        "type": "object",
+        "properties": {"command": {"type": "array", "items": {"type": "string"}}},
+        "required": ["command"],
+    },
+}
+
+
+bridged_responses = pytest.mark.skipif(
+    _release(version("litellm")) < (1, 106, 0),
+    reason="LiteLLM 1.81.1's responses() looks a custom provider up in LlmProviders and fails "
+    "(see test_responses_bridge); 1.106.2 bridges it",
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        pytest.param("glm-4.7", "/v1/chat/completions", marks=bridged_responses),  # LiteLLM's bridge
+        pytest.param("gpt-5.2", "/v1/responses", marks=native),
+    ],
+)
+def test_codex_tool_round_trip(client: Any, gmi_emulator: GMIEmulator, name: str, path: str) -> None:
+    """As Codex drives a turn: a streamed request with a function tool and ``store=False``, then the
+    call's output sent back as input items; both reach GMI on the model's own endpoint."""
+    ask = [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "List files"}]}]
+    options = {"tools": [SHELL_TOOL], "store": False, "stream": True, "instructions": "You are Codex."}
+    first = list(client.responses.create(model=name, input=ask, **options))[-1].response
+    (call,) = [item for item in first.output if item.type == "function_call"]
+    assert call.name == "shell"
+    assert isinstance(json.loads(call.arguments)["command"], list)
+
+    result = {"type": "function_call_output", "call_id": call.call_id, "output": "a.txt"}
+    echoed = {
+        "type": "function_call",
+        "name": call.name,
+        "arguments": call.arguments,
+        "call_id": call.call_id,
+    }
+    second = list(client.responses.create(model=name, input=[*ask, echoed, result], **options))[-1]
+
+    assert second.type == "response.completed"
+    assert second.response.output_text
+    sent = [r for r in gmi_emulator.requests.snapshot() if r.path == path]
+    assert len(sent) == 2
+    assert "a.txt" in json.dumps(sent[1].json)
+    _assert_through_litellm_gmi(sent[1])
 
 
 @native
