@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -53,6 +53,7 @@ pytestmark = [
     pytest.mark.flaky(reruns=1, only_rerun=["Internal Server Error"]),
 ]
 openai = pytest.importorskip("openai")
+pydantic = pytest.importorskip("pydantic")
 
 HANDLER = "litellm_gmi.gmi_provider"
 SHIM_HANDLER = "gmi_handler.gmi_provider"
@@ -341,6 +342,40 @@ def test_per_deployment_gmi_params_reach_gmi(client: Any, gmi_emulator: GMIEmula
     assert sent.json["model"] == SMALL_CONTEXT_MODEL
     assert sent.json["top_k"] == 20
     assert sent.json["context_length_exceeded_behavior"] == "error"
+    _assert_through_litellm_gmi(sent)
+
+
+class Weather(pydantic.BaseModel):
+    city: str
+    celsius: int
+    sky: Literal["clear", "cloudy", "rain"]
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["parse", "stream"])
+@pytest.mark.parametrize(
+    ("name", "sent_format"),
+    [("deepseek-v3", "json_object"), ("glm-5.2", "json_schema")],  # the catalog marks GLM-5.2 native
+)
+def test_openai_sdk_structured_outputs(
+    client: Any, gmi_emulator: GMIEmulator, name: str, sent_format: str, stream: bool
+) -> None:
+    """``chat.completions.parse`` / ``.stream(response_format=Model)``: the SDK's strict json_schema
+    reaches GMI as given, or as json_object plus the schema in a system instruction, and the answer
+    parses into the model either way."""
+    request = {"model": name, "messages": [{"role": "user", "content": "Weather in Paris?"}]}
+    if stream:
+        with client.chat.completions.stream(**request, response_format=Weather) as events:
+            for _ in events:
+                pass
+            completion = events.get_final_completion()
+    else:
+        completion = client.chat.completions.parse(**request, response_format=Weather)
+
+    assert isinstance(completion.choices[0].message.parsed, Weather)
+    (sent,) = _chat_requests(gmi_emulator)
+    assert sent.json["response_format"]["type"] == sent_format
+    schema_in_text = '"celsius"' in str(sent.json["messages"][0]["content"])
+    assert schema_in_text is (sent_format == "json_object")
     _assert_through_litellm_gmi(sent)
 
 
