@@ -109,6 +109,21 @@ def test_langchain_reasoning(gmi: Any) -> None:
     assert "reasoning: high" in json.dumps(reply.additional_kwargs)
 
 
+async def test_langchain_embeddings_with_openai_options(gmi: Any) -> None:
+    """``LiteLLMEmbeddings`` passes ``dimensions`` and ``encoding_format`` as LiteLLM arguments, which
+    LiteLLM refuses for custom providers unless litellm_gmi.embedding_params lets them by."""
+    embeddings = langchain_litellm.LiteLLMEmbeddings(
+        model="gmi/BAAI/bge-m3", dimensions=4, encoding_format="float"
+    )
+    documents = embeddings.embed_documents(["first", "second"])
+    query = await embeddings.aembed_query("third")
+
+    assert [len(vector) for vector in [*documents, query]] == [4, 4, 4]
+    bodies = gmi.bodies("/embeddings")
+    assert [body["input"] for body in bodies] == [["first", "second"], ["third"]]
+    assert all(body["dimensions"] == 4 for body in bodies)
+
+
 # -------------------------------------------------------------------------------- instructor ---
 def test_instructor_json_schema_mode(gmi: Any) -> None:
     client = instructor.from_litellm(litellm.completion, mode=instructor.Mode.JSON_SCHEMA)
