@@ -9,6 +9,7 @@ from typing import Any
 import jsonschema
 import litellm
 import pytest
+from catalog_prices import catalog_cost
 
 from gmi_emulator.model_table import UNCATALOGUED_MODEL
 from litellm_gmi import catalog
@@ -69,14 +70,6 @@ def _response(model_id: str, prompt: int, completion: int) -> litellm.ModelRespo
     )
     response._hidden_params["custom_llm_provider"] = "gmi"
     return response
-
-
-def _expected_cost(model_id: str, prompt: int, completion: int) -> float:
-    entry = CATALOG[model_id]
-    prompt_price, completion_price = entry["input_cost_per_token"], entry["output_cost_per_token"]
-    assert prompt_price is not None
-    assert completion_price is not None
-    return prompt * prompt_price + completion * completion_price
 
 
 # ------------------------------------------------------------------------------------------- the file ---
@@ -271,7 +264,7 @@ def test_capability_helpers(model_id: str) -> None:
 @pytest.mark.parametrize("model_id", FAMILY_SAMPLES)
 def test_completion_cost(model_id: str) -> None:
     response = _response(model_id, 1200, 300)
-    expected = _expected_cost(model_id, 1200, 300)
+    expected = catalog_cost(model_id, 1200, 300)
     assert litellm.completion_cost(completion_response=response) == pytest.approx(expected)
     assert litellm.completion_cost(completion_response=response, model=f"gmi/{model_id}") == pytest.approx(
         expected
@@ -297,7 +290,7 @@ def test_cost_of_a_streamed_response(model_id: str) -> None:
     assert built is not None
     assert built.choices[0].message.content == "2, 3, 5"
     assert built.usage.prompt_tokens == 40
-    expected = _expected_cost(model_id, 40, 7)
+    expected = catalog_cost(model_id, 40, 7)
     assert litellm.completion_cost(completion_response=built, model=f"gmi/{model_id}") == pytest.approx(
         expected
     )
@@ -435,7 +428,7 @@ def test_completion_is_priced_from_the_catalog() -> None:
     model_id = "deepseek-ai/DeepSeek-V3.2"
     response = litellm.completion(model=f"gmi/{model_id}", messages=MESSAGES)
     usage = response.usage
-    expected = _expected_cost(model_id, usage.prompt_tokens, usage.completion_tokens)
+    expected = catalog_cost(model_id, usage.prompt_tokens, usage.completion_tokens)
     assert response._hidden_params["response_cost"] == pytest.approx(expected)
     assert litellm.completion_cost(completion_response=response) == pytest.approx(expected)
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import litellm
 import pytest
+from catalog_prices import catalog_cost
 
 from fault_server import Reply, chat_answer, chunk
 
@@ -61,14 +62,6 @@ def lm(fault_gmi: Any) -> Any:
     return dspy.LM(MODEL, cache=False)
 
 
-def _price(model: str, usage: dict[str, int]) -> float:
-    row = litellm.model_cost[model]
-    return float(
-        usage["prompt_tokens"] * row["input_cost_per_token"]
-        + usage["completion_tokens"] * row["output_cost_per_token"]
-    )
-
-
 def _body(gmi: Any) -> dict[str, Any]:
     body: dict[str, Any] = gmi.bodies()[-1]
     assert set(body) <= SENT_BY_DSPY, f"unexpected fields reached GMI: {set(body) - SENT_BY_DSPY}"
@@ -84,7 +77,9 @@ def test_predict_parses_the_answer_and_prices_it(fault_gmi: Any, lm: Any) -> Non
     assert prediction.answer == "Paris"
     usage = lm.history[-1]["usage"]
     assert usage["total_tokens"] == 11
-    assert lm.history[-1]["cost"] == pytest.approx(_price(MODEL, usage))
+    assert lm.history[-1]["cost"] == pytest.approx(
+        catalog_cost(MODEL, usage["prompt_tokens"], usage["completion_tokens"])
+    )
     assert "stream" not in _body(fault_gmi)
 
 

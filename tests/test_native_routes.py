@@ -15,10 +15,10 @@ from typing import Any
 
 import litellm
 import pytest
+from catalog_prices import catalog_cost
 
 import litellm_gmi
 from litellm_gmi import hooks, native_routes
-from litellm_gmi.catalog import load_catalog
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.native_routes import MESSAGES, RESPONSES, native_kwargs, native_routes_available
 
@@ -82,17 +82,6 @@ def _sse(raw: bytes) -> list[dict[str, Any]]:
         for line in raw.decode().splitlines()
         if line.startswith("data:") and line.strip() != "data: [DONE]"
     ]
-
-
-def _catalog_cost(model: str, uncached: int, cached: int, output: int) -> float:
-    row = load_catalog()[model.removeprefix("gmi/")]
-    cache_price = row["cache_read_input_token_cost"]
-    assert cache_price is not None
-    assert row["input_cost_per_token"] is not None
-    assert row["output_cost_per_token"] is not None
-    return (
-        uncached * row["input_cost_per_token"] + cached * cache_price + output * row["output_cost_per_token"]
-    )
 
 
 # ------------------------------------------------------------------------------------- /v1/messages ---
@@ -175,7 +164,7 @@ async def test_messages_cost_uses_the_catalogs_cache_price(
 
     logged = await _logged(recorder, "messages-cost")
     assert logged["custom_llm_provider"] == "gmi"
-    assert logged["response_cost"] == pytest.approx(_catalog_cost(CLAUDE, 100, 1000, 50))
+    assert logged["response_cost"] == pytest.approx(catalog_cost(CLAUDE, 100, 50, cached=1000))
 
 
 @native
@@ -277,7 +266,7 @@ async def test_responses_cost_uses_the_catalogs_cache_price(
 
     logged = await _logged(recorder, "responses-cost")
     assert logged["custom_llm_provider"] == "gmi"
-    assert logged["response_cost"] == pytest.approx(_catalog_cost(model, 600, 400, 100))
+    assert logged["response_cost"] == pytest.approx(catalog_cost(model, 600, 100, cached=400))
 
 
 @native

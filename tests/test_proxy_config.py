@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import httpx
 import pytest
+from catalog_prices import catalog_cost
 
 from gmi_emulator import Fault, GMIEmulator
 from litellm_gmi.cli import main as litellm_gmi_cli
@@ -38,7 +39,6 @@ from litellm_gmi.native_routes import native_routes_available
 
 LITELLM_CLI = Path(sys.executable).with_name("litellm")
 CONFIG = Path(__file__).resolve().parents[1] / "proxy_config.example.yaml"
-CATALOG = Path(__file__).resolve().parents[1] / "model_catalog.json"
 
 pytestmark = [
     pytest.mark.skipif(
@@ -324,11 +324,7 @@ def test_generated_entry_answers_and_is_priced(client: Any, gmi_emulator: GMIEmu
 def test_response_cost_header_from_catalog(client: Any) -> None:
     raw = client.chat.completions.with_raw_response.create(model="deepseek-v3", messages=HELLO)
     usage = raw.parse().usage
-    (row,) = (m for m in json.loads(CATALOG.read_text())["models"] if m["id"] == DEEPSEEK)
-    expected = (
-        usage.prompt_tokens * row["input_cost_per_token"]
-        + usage.completion_tokens * row["output_cost_per_token"]
-    )
+    expected = catalog_cost(DEEPSEEK, usage.prompt_tokens, usage.completion_tokens)
 
     cost = float(raw.headers["x-litellm-response-cost"])
     assert cost > 0
@@ -546,14 +542,6 @@ def _native_request(emulator: GMIEmulator, path: str) -> Any:
     return sent
 
 
-def _catalog_cost(model_id: str, uncached: int, output: int, cached: int = 0) -> float:
-    (row,) = (m for m in json.loads(CATALOG.read_text())["models"] if m["id"] == model_id)
-    cache_price = row["cache_read_input_token_cost"] if cached else 0.0
-    return (
-        uncached * row["input_cost_per_token"] + output * row["output_cost_per_token"] + cached * cache_price
-    )
-
-
 @native
 @pytest.mark.parametrize("name", sorted(AGENT_MODELS))
 def test_claude_code_thinking_reaches_gmi_unchanged(
@@ -685,7 +673,7 @@ def test_claude_code_cost_header_prices_cache_reads_from_the_catalog(
 
     assert usage.cache_read_input_tokens > 0
     assert [r.json["system"] for r in gmi_emulator.requests.snapshot()] == [system, system]
-    expected = _catalog_cost(model_id, usage.input_tokens, usage.output_tokens, usage.cache_read_input_tokens)
+    expected = catalog_cost(model_id, usage.input_tokens, usage.output_tokens, usage.cache_read_input_tokens)
     assert float(raw.headers["x-litellm-response-cost"]) == pytest.approx(expected, rel=1e-6)
 
 
@@ -703,13 +691,13 @@ def test_codex_reasoning_reaches_gmi_responses(client: Any, gmi_emulator: GMIEmu
         )
         # A stream's headers leave before its usage is known; the cost is in the final usage instead.
         usage = response.usage
-        expected = _catalog_cost(GPT, usage.input_tokens, usage.output_tokens)
+        expected = catalog_cost(GPT, usage.input_tokens, usage.output_tokens)
         assert usage.model_dump()["cost"] == pytest.approx(expected, rel=1e-6)
     else:
         raw = client.responses.with_raw_response.create(model="gpt-5.2", input=HELLO, reasoning=reasoning)
         response = raw.parse()
         usage = response.usage
-        expected = _catalog_cost(GPT, usage.input_tokens, usage.output_tokens)
+        expected = catalog_cost(GPT, usage.input_tokens, usage.output_tokens)
         assert float(raw.headers["x-litellm-response-cost"]) == pytest.approx(expected, rel=1e-6)
 
     assert response.output_text
