@@ -8,18 +8,14 @@ from typing import Any
 import litellm
 import litellm.main
 import pytest
+from litellm.utils import get_optional_params_embeddings as unwrapped
 
 OPENAI_OPTIONS = {"encoding_format": "base64", "dimensions": 4, "user": "u-1"}
 
 
-def _original() -> Any:
-    wrapped = litellm.main.get_optional_params_embeddings
-    return wrapped.__gmi_original__[0]
-
-
 def test_gmi_calls_keep_the_options_litellm_would_refuse() -> None:
     with pytest.raises(litellm.UnsupportedParamsError):
-        _original()(model="BAAI/bge-m3", custom_llm_provider="gmi", **OPENAI_OPTIONS)
+        unwrapped(model="BAAI/bge-m3", custom_llm_provider="gmi", **OPENAI_OPTIONS)
     kept = litellm.main.get_optional_params_embeddings(
         model="BAAI/bge-m3", custom_llm_provider="gmi", **OPENAI_OPTIONS
     )
@@ -50,7 +46,7 @@ def _outcome(function: Any, **kwargs: Any) -> Any:
 )
 def test_other_providers_get_litellm_s_answer(provider: str, options: dict[str, Any]) -> None:
     kwargs = {"model": "text-embedding-3-small", "custom_llm_provider": provider, **options}
-    assert _outcome(litellm.main.get_optional_params_embeddings, **kwargs) == _outcome(_original(), **kwargs)
+    assert _outcome(litellm.main.get_optional_params_embeddings, **kwargs) == _outcome(unwrapped, **kwargs)
 
 
 def test_litellm_asks_for_the_embedding_options_at_call_time() -> None:
