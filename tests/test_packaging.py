@@ -8,10 +8,13 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from importlib import metadata
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 tomllib = pytest.importorskip("tomllib")
 
@@ -77,3 +80,31 @@ def test_the_license_is_shipped_and_matches_the_metadata() -> None:
     assert PROJECT["license"] == "MIT"
     assert PROJECT["license-files"] == ["LICENSE"]
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+
+
+def _litellm_range(extra: str | None = None) -> SpecifierSet:
+    """The LiteLLM specifier the installed ``litellm-gmi`` declares (for ``extra``, its ``[proxy]`` one)."""
+    for requirement in map(Requirement, metadata.requires("litellm-gmi") or []):
+        in_extra = requirement.marker is not None and requirement.marker.evaluate({"extra": extra or ""})
+        if requirement.name == "litellm" and (in_extra if extra else requirement.marker is None):
+            return requirement.specifier
+    raise AssertionError(f"litellm-gmi declares no litellm requirement (extra={extra})")
+
+
+@pytest.mark.parametrize("extra", [None, "proxy"])
+def test_the_supported_litellm_range_excludes_the_compromised_releases(extra: str | None) -> None:
+    """1.82.7 and 1.82.8 were trojanised (BerriAI/litellm#24512); the range is a range, not a pin."""
+    supported = _litellm_range(extra)
+    assert "1.81.1" in supported  # the oldest release CI runs
+    assert "1.82.6" in supported and "1.82.9" in supported
+    assert "1.82.7" not in supported and "1.82.8" not in supported
+    assert "1.110.2" in supported  # the newest release CI has run
+    assert not any(spec.operator in ("==", "===") for spec in supported)
+
+
+def test_the_proxy_extra_states_the_same_range() -> None:
+    assert _litellm_range("proxy") == _litellm_range()
+
+
+def test_the_installed_litellm_is_in_the_range() -> None:
+    assert metadata.version("litellm") in _litellm_range()
