@@ -326,3 +326,22 @@ def test_a_stream_whose_connection_drops_raises(fault_gmi: FaultServer) -> None:
     fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is.", "It", "is"), reset_after=2))
     with pytest.raises(STREAM_FAILURES, match="cut after"):
         _sync_text()
+
+
+@pytest.mark.parametrize("include_usage", [True, False])
+def test_completion_cost_of_a_built_stream_is_the_catalogs(fault_gmi: FaultServer, include_usage: bool) -> None:
+    """``completion_cost(stream_chunk_builder(chunks))``, the usual way to price a stream afterwards: on
+    LiteLLM 1.110 the built response took its provider from the first chunk alone, and raised "LLM
+    Provider NOT provided" for the unprefixed model name when our chunks did not name it."""
+    from catalog_prices import catalog_cost
+
+    fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is.")))
+    model = "gmi/deepseek-ai/DeepSeek-V3.2"
+    options = {"stream_options": {"include_usage": True}} if include_usage else {}
+    chunks = list(litellm.completion(model=model, messages=MESSAGES, stream=True, **options))
+    assert all(chunk._hidden_params.get("custom_llm_provider") == "gmi" for chunk in chunks)
+    built = litellm.stream_chunk_builder(chunks)
+    cost = litellm.completion_cost(completion_response=built)
+    assert cost > 0
+    if include_usage:  # GMI's own counts, priced by the shipped catalog
+        assert cost == pytest.approx(catalog_cost(model, 9, 2))

@@ -153,7 +153,12 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
         }
         if chunk.get("usage"):
             fields["usage"] = chunk["usage"]
-        return ModelResponseStream(**fields)
+        parsed = ModelResponseStream(**fields)
+        # Every chunk names its provider, as LiteLLM's own routes' chunks do: from 1.110
+        # ``stream_chunk_builder`` copies the first chunk's ``_hidden_params`` into the built response,
+        # and ``completion_cost`` of that response found no provider for the unprefixed model name.
+        parsed._hidden_params["custom_llm_provider"] = PROVIDER
+        return parsed
 
 
 def _transport_failure(exc: httpx.TransportError, chunks: int) -> Exception:
