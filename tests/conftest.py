@@ -17,6 +17,7 @@ Cassettes
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -43,6 +44,16 @@ from litellm_gmi.constants import API_KEY_ENVS, DEFAULT_API_BASE, DEFAULT_QUEUE_
 
 CASSETTE_ROOT = Path(__file__).parent / "cassettes"
 TEST_API_KEY = "sk-gmi-test-0000000000000000000000"
+
+PROXY_DEPENDENCIES = ("fastapi", "orjson", "backoff", "soundfile", "redis")
+"""Modules LiteLLM's proxy code imports, which a plain ``pip install litellm`` lacks. LiteLLM's streamed
+native ``/v1/messages`` imports that code even outside a proxy (measured on 1.109.3 and 1.110.2)."""
+
+needs_proxy_dependencies = pytest.mark.skipif(
+    any(importlib.util.find_spec(name) is None for name in PROXY_DEPENDENCIES),
+    reason='needs LiteLLM\'s proxy dependencies: pip install -e ".[proxy]" (or ".[proxy-deps]" where '
+    "litellm[proxy] cannot be installed)",
+)
 TEST_ORG_ID = "org-test-4242"
 LIVE_API_KEY = os.environ.get("GMI_API_KEY", "")
 LIVE = os.environ.get("GMI_RECORD_LIVE") == "1" and bool(LIVE_API_KEY)

@@ -240,10 +240,13 @@ def test_model_info_and_max_tokens(model_id: str) -> None:
     info = litellm.get_model_info(f"gmi/{model_id}")
     assert info["litellm_provider"] == "gmi"
     assert info["mode"] == "chat"
-    assert info["input_cost_per_token"] == entry["input_cost_per_token"]
-    assert info["output_cost_per_token"] == entry["output_cost_per_token"]
-    assert info["max_input_tokens"] == entry["max_input_tokens"]
-    assert litellm.get_max_tokens(f"gmi/{model_id}") == entry["max_output_tokens"]
+    # Where the catalog has no figure, LiteLLM's own row answers if its release has one (1.110 added
+    # 119 gmi/ rows): only the catalog's figures are ours to assert.
+    for field in ("input_cost_per_token", "output_cost_per_token", "max_input_tokens"):
+        if entry[field] is not None:  # type: ignore[literal-required]
+            assert info[field] == entry[field], field  # type: ignore[literal-required]
+    if entry["max_output_tokens"] is not None:
+        assert litellm.get_max_tokens(f"gmi/{model_id}") == entry["max_output_tokens"]
 
 
 @pytest.mark.parametrize("model_id", FAMILY_SAMPLES)

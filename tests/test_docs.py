@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -37,3 +38,13 @@ def test_readme_media_example_runs_against_the_emulator(
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md#media", "exec"), {})  # noqa: S102 - the README's own example
     assert (tmp_path / "waves.mp4").stat().st_size > 0
+
+
+def test_the_builtin_route_page_and_readme_table_are_generated_from_the_measurements() -> None:
+    """The README's "why this package" rows claim only what docs/builtin-route.json records."""
+    from builtin_route_report import PAGE, RESULTS, readme_with_table, render_page, render_readme_table
+
+    results = json.loads(RESULTS.read_text())
+    assert results, "no release measured: run python tests/builtin_route_report.py --write"
+    assert PAGE.read_text() == render_page(results)
+    assert readme_with_table(README, render_readme_table(results)) == README

@@ -16,6 +16,7 @@ from typing import Any
 import litellm
 import pytest
 from catalog_prices import catalog_cost
+from conftest import needs_proxy_dependencies
 
 import litellm_gmi
 from litellm_gmi import hooks, native_routes
@@ -105,6 +106,7 @@ async def test_messages_reach_gmi_with_thinking_unchanged(fault_gmi: FaultServer
 
 
 @native
+@needs_proxy_dependencies
 async def test_messages_stream_thinking_signature_and_text_deltas(fault_gmi: FaultServer) -> None:
     fault_gmi.script(Reply(kind="sse", events=anthropic_events(model=CLAUDE), done=False))
 
@@ -147,7 +149,7 @@ async def test_cache_control_system_and_tools_are_not_translated(fault_gmi: Faul
 
 
 @native
-@pytest.mark.parametrize("stream", [False, True])
+@pytest.mark.parametrize("stream", [False, pytest.param(True, marks=needs_proxy_dependencies)])
 async def test_messages_cost_uses_the_catalogs_cache_price(
     fault_gmi: FaultServer, recorder: _Recorder, stream: bool
 ) -> None:

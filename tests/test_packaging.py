@@ -96,8 +96,10 @@ def test_the_supported_litellm_range_excludes_the_compromised_releases(extra: st
     """1.82.7 and 1.82.8 were trojanised (BerriAI/litellm#24512); the range is a range, not a pin."""
     supported = _litellm_range(extra)
     assert "1.81.1" in supported  # the oldest release CI runs
-    assert "1.82.6" in supported and "1.82.9" in supported
-    assert "1.82.7" not in supported and "1.82.8" not in supported
+    assert "1.82.6" in supported
+    assert "1.82.9" in supported
+    assert "1.82.7" not in supported
+    assert "1.82.8" not in supported
     assert "1.110.2" in supported  # the newest release CI has run
     assert not any(spec.operator in ("==", "===") for spec in supported)
 

@@ -34,6 +34,7 @@ import httpx
 import litellm
 import openai
 import pytest
+from conftest import needs_proxy_dependencies
 
 from gmi_emulator import Fault, GMIEmulator
 from litellm_gmi import gmi_provider
@@ -281,6 +282,7 @@ def test_org_header_is_still_sent(debug_env: GMIEmulator) -> None:
 
 
 @pytest.mark.skipif(not native_routes_available(), reason="this LiteLLM has no pass-through")
+@needs_proxy_dependencies
 async def test_native_routes_log_neither_key_nor_org(
     debug_fault_server: FaultServer, caplog: Any, capfd: Any
 ) -> None:

@@ -329,7 +329,9 @@ def test_a_stream_whose_connection_drops_raises(fault_gmi: FaultServer) -> None:
 
 
 @pytest.mark.parametrize("include_usage", [True, False])
-def test_completion_cost_of_a_built_stream_is_the_catalogs(fault_gmi: FaultServer, include_usage: bool) -> None:
+def test_completion_cost_of_a_built_stream_is_the_catalogs(
+    fault_gmi: FaultServer, include_usage: bool
+) -> None:
     """``completion_cost(stream_chunk_builder(chunks))``, the usual way to price a stream afterwards: on
     LiteLLM 1.110 the built response took its provider from the first chunk alone, and raised "LLM
     Provider NOT provided" for the unprefixed model name when our chunks did not name it."""

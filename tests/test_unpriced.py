@@ -25,8 +25,17 @@ pytestmark = [pytest.mark.vcr, pytest.mark.usefixtures("gmi_env")]
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts as a new process would: nothing warned yet."""
+    """Each test starts as a new process would: nothing warned yet, and no price for ``UNPRICED``.
+
+    Our catalog has none; LiteLLM's own map prices it from 1.110 (its ``gmi/`` rows grew from 16 to
+    119), and a price there is a known price. These tests are about a model priced nowhere, so
+    LiteLLM's figures for it are set aside whatever the installed release ships.
+    """
     monkeypatch.setattr(unpriced, "_warned", set())
+    key = f"gmi/{UNPRICED}"
+    row = dict(litellm.model_cost.get(key) or {})
+    row.update(input_cost_per_token=None, output_cost_per_token=None)
+    monkeypatch.setitem(litellm.model_cost, key, row)
 
 
 def _warnings(caplog: pytest.LogCaptureFixture, model: str) -> list[str]:
