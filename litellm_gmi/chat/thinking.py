@@ -57,10 +57,10 @@ def wants_thinking(params: Mapping[str, Any]) -> bool | None:
     """Whether the caller asked the model to think: ``reasoning_effort`` first, then ``thinking``."""
     effort = params.get("reasoning_effort")
     if effort is not None:
-        return effort != "none"
+        return bool(effort != "none")
     thinking = params.get("thinking")
     if isinstance(thinking, Mapping) and "type" in thinking:
-        return thinking["type"] != "disabled"
+        return bool(thinking["type"] != "disabled")
     return None
 
 
