@@ -24,9 +24,10 @@ def entry(model: str) -> CatalogEntry | None:
 
 
 def supports_reasoning(model: str) -> bool:
-    """Whether ``reasoning_effort`` and ``thinking`` mean something for ``model`` (unknown models: yes)."""
+    """Whether ``reasoning_effort`` and ``thinking`` may be sent to ``model``: refused only where the
+    catalog says ``false`` (a source shows GMI refuses them); unknown (null) and unlisted models: yes."""
     row = entry(model)
-    return row is None or bool(row.get("supports_reasoning"))
+    return row is None or row.get("supports_reasoning") is not False
 
 
 def supports_response_schema(model: str) -> bool:

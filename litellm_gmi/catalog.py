@@ -81,7 +81,7 @@ class CatalogEntry(_OptionalFields):
     cache_read_input_token_cost: float | None
     supports_function_calling: bool
     supports_vision: bool
-    supports_reasoning: bool
+    supports_reasoning: bool | None
     supports_response_schema: bool | None
     supports_tool_choice: bool
     deprecated: bool

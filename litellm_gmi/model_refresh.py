@@ -243,7 +243,7 @@ def new_entry(model: LiveModel, *, today: str) -> dict[str, Any]:
         **{name: value for name, value in model.figures().items() if value is not None or name in _REQUIRED},
         "supports_function_calling": False,
         "supports_vision": False,
-        "supports_reasoning": False,
+        "supports_reasoning": None,
         "supports_response_schema": None,
         "supports_tool_choice": False,
         "deprecated": False,

@@ -35,7 +35,9 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, Final
 
+from litellm_gmi import capabilities
 from litellm_gmi.catalog import supported_endpoints
+from litellm_gmi.chat import thinking
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.credentials import (
     identity_headers,
@@ -130,4 +132,30 @@ def route(kwargs: dict[str, Any], call_type: Any) -> dict[str, Any] | None:
         return None
     mask_org_header_in_logs(kwargs.get("litellm_logging_obj"))
     # `org_id` became a header; left in, LiteLLM would send it to GMI as a body field.
-    return {**{k: v for k, v in kwargs.items() if k != ORG_ID_KWARG}, **routed}
+    routed_kwargs = {**{k: v for k, v in kwargs.items() if k != ORG_ID_KWARG}, **routed}
+    if endpoint == MESSAGES:
+        _enable_adaptive_thinking(routed_kwargs, model.removeprefix(f"{PROVIDER}/"))
+    return routed_kwargs
+
+
+def _enable_adaptive_thinking(kwargs: dict[str, Any], model: str) -> None:
+    """Claude Code's ``thinking: {"type": "adaptive"}`` + ``output_config.effort`` as GMI's enabled thinking.
+
+    LiteLLM's ``AnthropicMessagesConfig._translate_adaptive_effort_for_non_adaptive_model``
+    (litellm/llms/anthropic/pass_through/messages/transformation.py, 1.106 to 1.110) looks the model's
+    reasoning support up under provider ``anthropic``, where no ``gmi/`` model is listed, and drops the
+    thinking. Sent as ``{"type": "enabled", "budget_tokens": N}`` (:func:`thinking.enabled_thinking`),
+    the form GMI documents for ``/v1/messages``, it passes that function untouched.
+    """
+    if not capabilities.supports_reasoning(model):
+        return
+    enabled = thinking.enabled_thinking(
+        kwargs.get("thinking"), kwargs.get("output_config"), kwargs.get("max_tokens")
+    )
+    if enabled is None:
+        return
+    kwargs["thinking"], output_config = enabled
+    if output_config is None:
+        kwargs.pop("output_config", None)
+    else:
+        kwargs["output_config"] = output_config

@@ -196,9 +196,115 @@ def test_models_named_in_issue_10_are_catalogued() -> None:
 def test_response_schema_only_where_a_source_shows_it() -> None:
     marked = {model_id for model_id, entry in CATALOG.items() if entry["supports_response_schema"]}
     assert marked == {"zai-org/GLM-5-FP8", "zai-org/GLM-5.2-FP8", "moonshotai/kimi-k2.7-code"}
-    assert not any(entry["supports_response_schema"] is False for entry in CATALOG.values())
+    for entry in CATALOG.values():
+        if entry["supports_response_schema"] is False:
+            assert "GMIDOC-LLM" in entry["source"], entry["id"]
+            assert "json_object" in entry.get("notes", ""), entry["id"]
     row = catalog.litellm_cost_map()["gmi/openai/gpt-4o"]
     assert "supports_response_schema" not in row  # unknown: left out, not written as False
+
+
+def _current_chat() -> list[Any]:
+    return [e for e in CATALOG.values() if e["mode"] == "chat" and not e["deprecated"]]
+
+
+def test_output_limit_floor() -> None:
+    """Issue 20: at least 90% of current chat models carry an output limit, each from a named source;
+    a figure that is not GMI's own says so in its notes."""
+    chat = _current_chat()
+    limited = [e for e in chat if e["max_output_tokens"] is not None]
+    assert len(limited) / len(chat) >= 0.90, f"{len(limited)} of {len(chat)} have an output limit"
+    for entry in limited:
+        assert entry["max_output_tokens"] <= (entry["max_input_tokens"] or entry["max_output_tokens"]), entry[
+            "id"
+        ]
+    for model_id in (
+        "google/gemini-3.1-pro-preview",
+        "openai/gpt-5.4",
+        "deepseek-ai/DeepSeek-V3.1",
+        "moonshotai/Kimi-K2.5",
+        "MiniMaxAI/MiniMax-M3",
+        "Qwen/Qwen3.7-Max",
+        "deepseek-ai/DeepSeek-R1-0528",
+    ):  # the ones issue 20 names
+        entry = CATALOG[model_id]
+        assert litellm.get_max_tokens(f"gmi/{model_id}") == entry["max_output_tokens"] is not None
+        assert "not GMI's" in entry["notes"] or "not a GMI-published" in entry["notes"], model_id
+
+
+def test_response_schema_floor() -> None:
+    """Issue 20: ``supports_response_schema`` is answered (true or false, with a source) for at least half."""
+    chat = [e for e in CATALOG.values() if e["mode"] == "chat"]
+    answered = [e for e in chat if e["supports_response_schema"] is not None]
+    assert len(answered) / len(chat) >= 0.50, f"{len(answered)} of {len(chat)} answered"
+
+
+REASONING_FAMILIES = {  # issue 20, item 1: one or more catalog ids per family
+    "GPT-5.x": [
+        "openai/gpt-5",
+        "openai/gpt-5.2",
+        "openai/gpt-5.4",
+        "openai/gpt-5.4-mini",
+        "openai/gpt-5.5",
+        "openai/gpt-5.2-chat",
+        "openai/gpt-5.3-codex",
+    ],
+    "gpt-oss": ["openai/gpt-oss-120b"],
+    "Claude 4.x and later": [
+        "anthropic/claude-sonnet-4",
+        "anthropic/claude-sonnet-4.5",
+        "anthropic/claude-opus-4.5",
+        "anthropic/claude-opus-4.1",
+        "anthropic/claude-haiku-4.5",
+        "anthropic/claude-opus-5",
+    ],
+    "DeepSeek-R1": ["deepseek-ai/DeepSeek-R1", "deepseek-ai/DeepSeek-R1-0528"],
+    "DeepSeek hybrid": [
+        "deepseek-ai/DeepSeek-V3.1",
+        "deepseek-ai/DeepSeek-V3.2",
+        "deepseek-ai/DeepSeek-V4-Pro",
+        "deepseek-ai/DeepSeek-V4-Pro-0813",
+    ],
+    "Kimi": [
+        "moonshotai/Kimi-K2-Thinking",
+        "moonshotai/Kimi-K2.5",
+        "moonshotai/Kimi-K2.6",
+        "moonshotai/kimi-k3",
+    ],
+    "Qwen3 thinking": [
+        "Qwen/Qwen3-32B-FP8",
+        "Qwen/Qwen3-Next-80B-A3B-Thinking",
+        "Qwen/Qwen3.7-Max",
+        "Qwen/QwQ-32B",
+    ],
+    "GLM-4.5+": ["zai-org/GLM-4.7-FP8", "zai-org/GLM-5-FP8", "zai-org/GLM-5.2-FP8"],
+    "MiniMax": [
+        "MiniMaxAI/MiniMax-M2.1",
+        "MiniMaxAI/MiniMax-M2.5",
+        "MiniMaxAI/MiniMax-M2.7",
+        "MiniMaxAI/MiniMax-M3",
+    ],
+    "Gemini 2.5+": [
+        "google/gemini-3-flash-preview",
+        "google/gemini-3.1-pro-preview",
+        "google/gemini-3.7-flash",
+    ],
+}
+
+
+@pytest.mark.parametrize("family", sorted(REASONING_FAMILIES))
+def test_every_reasoning_family_reasons_in_litellm(family: str) -> None:
+    for model_id in REASONING_FAMILIES[family]:
+        assert CATALOG[model_id]["supports_reasoning"] is True, model_id
+        assert litellm.supports_reasoning(f"gmi/{model_id}") is True, model_id
+
+
+def test_reasoning_is_false_nowhere_and_unknown_is_left_out() -> None:
+    """False would refuse before the network; no source shows GMI refusing, so unknown stays null and is
+    left out of LiteLLM's row (LiteLLM answers False, our own check sends it)."""
+    assert not any(e["supports_reasoning"] is False for e in CATALOG.values() if e["mode"] == "chat")
+    assert CATALOG["openai/gpt-4o"]["supports_reasoning"] is None
+    assert "supports_reasoning" not in catalog.litellm_cost_map()["gmi/openai/gpt-4o"]
 
 
 def test_native_endpoints_reach_litellm() -> None:

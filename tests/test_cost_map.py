@@ -15,7 +15,7 @@ from litellm_gmi import catalog
 from litellm_gmi.cost_map import write_rows
 
 MODEL_ID = "deepseek-ai/DeepSeek-V3.2"
-NO_OUTPUT_LIMIT = "meta-llama/Llama-3.3-70B-Instruct"
+NO_OUTPUT_LIMIT = "kwaipilot/kat-coder-pro-v2"
 """A catalogued chat model whose output limit no source gives."""
 FRESH_KEY = "gmi/acme/cost-map-probe"
 FRESH_ROW = {

@@ -154,27 +154,58 @@ def test_response_format_is_passed_on_for_the_config() -> None:
     assert prep({"response_format": fmt}) == {"response_format": fmt}
 
 
-def test_reasoning_parameters_are_refused_for_models_that_do_not_reason() -> None:
-    with pytest.raises(litellm.UnsupportedParamsError, match=r"not mark .* as a reasoning model") as info:
-        prep({"reasoning_effort": "high"}, model="openai/gpt-4o")
+REFUSING = "acme/refuses-reasoning"
+"""A model whose row says ``supports_reasoning: false``: no catalog row does today (no source shows GMI
+refusing reasoning for any model), so the refusal path is exercised on a patched row."""
+
+
+@pytest.fixture
+def refusing(monkeypatch: pytest.MonkeyPatch) -> str:
+    rows = {REFUSING: {**load_catalog()["openai/gpt-4o"], "id": REFUSING, "supports_reasoning": False}}
+    monkeypatch.setattr(capabilities, "entry", lambda model: rows.get(model) or load_catalog().get(model))
+    return REFUSING
+
+
+def test_reasoning_parameters_are_refused_only_where_the_catalog_says_gmi_refuses(refusing: str) -> None:
+    with pytest.raises(litellm.UnsupportedParamsError, match=r"records that GMI refuses") as info:
+        prep({"reasoning_effort": "high"}, model=refusing)
     assert "allowed_openai_params" in str(info.value)
     assert "drop_params" in str(info.value)
-    assert prep({"reasoning_effort": "high"}, model="openai/gpt-4o", drop=True) == {}
-    assert prep({"thinking": {"type": "enabled"}}, model="openai/gpt-4o", allowed=("thinking",)) == {
+    assert prep({"reasoning_effort": "high"}, model=refusing, drop=True) == {}
+    assert prep({"thinking": {"type": "enabled"}}, model=refusing, allowed=("thinking",)) == {
         "thinking": {"type": "enabled"}
     }
 
 
-def test_reasoning_parameters_reach_reasoning_and_unknown_models() -> None:
-    assert prep({"reasoning_effort": "high"}, model=REASONING_MODEL) == {"reasoning_effort": "high"}
-    assert prep({"reasoning_effort": "high"}, model="acme/unlisted") == {"reasoning_effort": "high"}
+@pytest.mark.parametrize(
+    "model",
+    [
+        "openai/gpt-5.2",  # marked reasoning (was refused before issue 20)
+        "anthropic/claude-opus-4.5",  # marked reasoning (was refused before issue 20)
+        "openai/gpt-4o",  # unknown (null): sent, GMI answers
+        "acme/unlisted",  # not in the catalog
+    ],
+)
+def test_reasoning_parameters_reach_reasoning_unknown_and_unlisted_models(model: str) -> None:
+    assert prep({"reasoning_effort": "high"}, model=model) == {"reasoning_effort": "high"}
+    assert prep({"thinking": {"type": "enabled", "budget_tokens": 2048}}, model=model) == {
+        "thinking": {"type": "enabled", "budget_tokens": 2048}
+    }
 
 
-def test_the_advertised_list_is_the_table_per_model() -> None:
+def test_no_catalog_row_refuses_reasoning() -> None:
+    """Refusal needs a source showing GMI refuses; none does, so no chat row says false."""
+    assert [
+        m for m, e in load_catalog().items() if e["mode"] == "chat" and e["supports_reasoning"] is False
+    ] == []
+
+
+def test_the_advertised_list_is_the_table_per_model(refusing: str) -> None:
     reasoning = params.supported_openai_params(REASONING_MODEL)
-    plain = params.supported_openai_params("openai/gpt-4o")
+    plain = params.supported_openai_params(refusing)
     assert set(reasoning) == {p.name for p in params.PARAMS if not p.control}
     assert set(reasoning) - set(plain) == {"reasoning_effort", "thinking"}
+    assert set(params.supported_openai_params("openai/gpt-5.2")) == set(reasoning)
     assert "gmi_structured_output" not in reasoning
     assert {"store", "service_tier"}.isdisjoint(reasoning)
 
@@ -188,6 +219,40 @@ def test_reasoning_effort_also_switches_minimax_thinking() -> None:
         "type": "disabled"
     }
     assert "thinking" not in prep({"reasoning_effort": "high"}, model=REASONING_MODEL)
+
+
+@pytest.mark.parametrize(
+    ("model", "key"),
+    [
+        ("Qwen/Qwen3-32B-FP8", "enable_thinking"),
+        ("Qwen/Qwen3.8-Max", "enable_thinking"),
+        ("zai-org/GLM-4.7-FP8", "enable_thinking"),
+        ("deepseek-ai/DeepSeek-V3.1", "thinking"),
+        ("deepseek-ai/DeepSeek-V4-Pro", "thinking"),
+    ],
+)
+def test_hybrid_models_get_their_chat_template_switch(model: str, key: str) -> None:
+    assert prep({"reasoning_effort": "high"}, model=model) == {
+        "reasoning_effort": "high",
+        "chat_template_kwargs": {key: True},
+    }
+    assert prep({"reasoning_effort": "none"}, model=model)["chat_template_kwargs"] == {key: False}
+    assert prep({"thinking": {"type": "disabled"}}, model=model)["chat_template_kwargs"] == {key: False}
+    # The caller's own switch wins, and their other template kwargs stay.
+    mine = {"chat_template_kwargs": {key: False, "x": 1}, "reasoning_effort": "high"}
+    assert prep(mine, model=model)["chat_template_kwargs"] == {key: False, "x": 1}
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "Qwen/Qwen3-235B-A22B-Thinking-2507-FP8",
+        "Qwen/Qwen3-235B-A22B-Instruct-2507-FP8",
+        "deepseek-ai/DeepSeek-R1",
+    ],
+)
+def test_single_mode_models_get_no_template_switch(model: str) -> None:
+    assert "chat_template_kwargs" not in prep({"reasoning_effort": "high"}, model=model)
 
 
 def test_none_values_are_not_sent() -> None:

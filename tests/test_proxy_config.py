@@ -388,6 +388,32 @@ def test_reasoning_effort_reaches_gmi_without_allowed_openai_params(
     assert sent.json["reasoning_effort"] == "low"
 
 
+@pytest.mark.parametrize(
+    ("name", "model"),
+    [
+        ("gpt-5.2", "openai/gpt-5.2"),
+        ("gmi/openai/gpt-5.4", "openai/gpt-5.4"),
+        ("gmi/anthropic/claude-opus-4.5", "anthropic/claude-opus-4.5"),
+    ],
+)
+def test_openai_sdk_reasoning_effort_reaches_gpt5_and_claude(
+    client: Any, gmi_emulator: GMIEmulator, name: str, model: str
+) -> None:
+    """Issue 20: these were refused with a 400 before any request (catalog: not reasoning)."""
+    response = client.chat.completions.create(model=name, messages=HELLO, reasoning_effort="high")
+
+    assert response.choices[0].message.content
+    sent = _chat_requests(gmi_emulator)[-1]
+    assert (sent.json["model"], sent.json["reasoning_effort"]) == (model, "high")
+
+
+def test_openai_sdk_thinking_reaches_claude_sonnet(client: Any, gmi_emulator: GMIEmulator) -> None:
+    thinking = {"type": "enabled", "budget_tokens": 2048}
+    client.chat.completions.create(model="claude-sonnet", messages=HELLO, extra_body={"thinking": thinking})
+
+    assert _chat_requests(gmi_emulator)[-1].json["thinking"] == thinking
+
+
 # ------------------------------------------------------------------------------------------- failover ---
 def test_context_overflow_answered_by_context_window_fallback(client: Any, gmi_emulator: GMIEmulator) -> None:
     long_prompt = [{"role": "user", "content": "overflow " * (SMALL_CONTEXT_LIMIT * 2)}]
@@ -575,6 +601,43 @@ def test_claude_code_streamed_thinking_and_text(
     sent = _native_request(gmi_emulator, "/v1/messages")
     assert sent.json["thinking"] == THINKING
     assert sent.json["stream"] is True
+
+
+CLAUDE_CODE_USER_AGENT = "claude-cli/2.1.0 (external, cli)"
+
+
+@native
+def test_claude_code_adaptive_thinking_reaches_minimax_enabled(
+    proxy: Proxy, gmi_emulator: GMIEmulator
+) -> None:
+    """Claude Code 2.1's own request, replayed: ``thinking: adaptive`` with ``output_config.effort`` and its
+    User-Agent (under which LiteLLM's proxy drops what it thinks unsupported). GMI's /v1/messages gets
+    enabled thinking with a budget; before issue 20 LiteLLM dropped the thinking on its way there."""
+    response = httpx.post(
+        f"{proxy.base_url}/v1/messages?beta=true",
+        headers={
+            "authorization": f"Bearer {MASTER_KEY}",
+            "user-agent": CLAUDE_CODE_USER_AGENT,
+            **CLAUDE_CODE_HEADERS,
+        },
+        json={
+            "model": "minimax-m2.7",
+            "max_tokens": 32000,
+            "thinking": {"type": "adaptive"},
+            "output_config": {"effort": "high"},
+            "metadata": {"user_id": json.dumps({"device_id": "d", "session_id": "s"})},
+            "messages": HELLO,
+            "stream": False,
+        },
+        timeout=60,
+    )
+
+    assert response.status_code == 200, response.text
+    assert [block["type"] for block in response.json()["content"]] == ["thinking", "text"]
+    sent = _native_request(gmi_emulator, "/v1/messages")
+    assert sent.json["model"] == "MiniMaxAI/MiniMax-M2.7"
+    assert sent.json["thinking"] == {"type": "enabled", "budget_tokens": 4096}
+    assert "effort" not in sent.json.get("output_config", {})
 
 
 CLAUDE_CODE_HEADERS = {

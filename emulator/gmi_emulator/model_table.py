@@ -29,7 +29,12 @@ Reasoning = Literal["none", "content", "think_tags", "switch", "hidden"]
 * ``switch``: ``reasoning_content`` only when the body has ``thinking: {"type": "enabled"}`` (MiniMax,
   [V-live] THUT: ``reasoning_effort`` is ignored);
 * ``hidden``: thinks without showing it; the tokens count in usage and eat into ``max_tokens``, so a
-  small ``max_tokens`` can leave ``content`` empty (Gemini 3.1 Pro, [V-live] PICCOMP).
+  small ``max_tokens`` can leave ``content`` empty (Gemini 3.1 Pro, [V-live] PICCOMP; GPT-5.x, whose
+  reasoning OpenAI never returns on chat completions).
+
+Any thinking model stops thinking on ``reasoning_effort: "none"`` or a chat-template switch set to false
+(``chat_template_kwargs.enable_thinking`` / ``.thinking``, Qwen3 model cards and vLLM's DeepSeek-V3.1
+recipe); what a request carried is kept in the server's request log for tests to read.
 """
 
 Api = Literal["chat", "messages", "responses"]
@@ -73,13 +78,21 @@ _M = ChatModel
 
 
 def _claude_l(model_id: str, price: tuple[float, float]) -> ChatModel:
-    """LiteLLM's cost-map rows for Claude: 409,600 / 32,000, tools and vision."""
-    return ChatModel(model_id, 409_600, 32_000, price, vision=True, apis=ANTHROPIC)
+    """LiteLLM's cost-map rows for Claude: 409,600 / 32,000, tools and vision. Claude 4 and later think
+    when asked (Anthropic extended-thinking docs), with ``thinking`` as on /v1/messages."""
+    return ChatModel(model_id, 409_600, 32_000, price, reasoning="switch", vision=True, apis=ANTHROPIC)
 
 
 def _gpt5_l(model_id: str, price: tuple[float, float]) -> ChatModel:
-    """LiteLLM's cost-map rows for GPT-5: 409,600 / 32,000, tools."""
-    return ChatModel(model_id, 409_600, 32_000, price, apis=OPENAI_RESPONSES)
+    """LiteLLM's cost-map rows for GPT-5: 409,600 / 32,000, tools. GPT-5.x reason unless told
+    ``reasoning_effort: "none"`` and keep it hidden on chat completions (OpenAI model docs)."""
+    return ChatModel(model_id, 409_600, 32_000, price, reasoning="hidden", apis=OPENAI_RESPONSES)
+
+
+def _gpt5(model_id: str, max_output: int | None = 128_000) -> ChatModel:
+    """A GPT-5.x id with no GMI figures: OpenAI's published 128,000 output limit (LiteLLM's cost map
+    1.110.2 ``gpt-5.x`` rows), hidden reasoning as :func:`_gpt5_l`."""
+    return ChatModel(model_id, max_output=max_output, reasoning="hidden", apis=OPENAI_RESPONSES)
 
 
 CHAT_MODELS: Final[Mapping[str, ChatModel]] = _rows(
@@ -96,18 +109,19 @@ CHAT_MODELS: Final[Mapping[str, ChatModel]] = _rows(
     # M, O (O: text+image; deprecated in favour of sonnet-5), H.
     _M("anthropic/claude-sonnet-4.6", 409_600, 64_000, (3, 15), 0.3, "switch", True, ANTHROPIC),
     _M("anthropic/claude-sonnet-5", 409_600, 128_000, (2, 10), 0.2, "switch", True, ANTHROPIC),  # O
-    _M("anthropic/claude-haiku-4.5", apis=ANTHROPIC),  # pi-gmicloud SEED list (catalog_sources.md)
+    # pi-gmicloud SEED list (catalog_sources.md); output is Anthropic's published 64,000.
+    _M("anthropic/claude-haiku-4.5", max_output=64_000, reasoning="switch", apis=ANTHROPIC),
     # --- OpenAI. L rows; GPT-5 models also on /v1/responses.
     _gpt5_l("openai/gpt-5.2", (1.75, 14)),
     _gpt5_l("openai/gpt-5.1", (1.25, 10)),
     _gpt5_l("openai/gpt-5", (1.25, 10)),
     _M("openai/gpt-4o", 131_072, 16_384, (2.5, 10), vision=True),
     _M("openai/gpt-4o-mini", 131_072, 16_384, (0.15, 0.6), vision=True),
-    _M("openai/gpt-5.4", apis=OPENAI_RESPONSES),  # H
-    _M("openai/gpt-5.4-mini", apis=OPENAI_RESPONSES),  # H (test model)
-    _M("openai/gpt-5.4-nano", apis=OPENAI_RESPONSES),  # third-party code via /v1/responses
-    _M("openai/gpt-5.5", apis=OPENAI_RESPONSES),  # H; any-llm: works best on /v1/responses
-    _M("openai/gpt-5.2-chat", apis=OPENAI_RESPONSES),  # GMI docs model page
+    _gpt5("openai/gpt-5.4"),  # H
+    _gpt5("openai/gpt-5.4-mini"),  # H (test model)
+    _gpt5("openai/gpt-5.4-nano"),  # third-party code via /v1/responses
+    _gpt5("openai/gpt-5.5"),  # H; any-llm: works best on /v1/responses
+    _gpt5("openai/gpt-5.2-chat", 16_384),  # GMI docs model page; OpenAI's -chat limit is 16,384
     # O: reasoning, text+image; OpenAI models keep their reasoning hidden on chat completions.
     _M("openai/gpt-5.6-sol", 1_050_000, 128_000, (5, 30), 0.5, "hidden", True, OPENAI_RESPONSES),
     _M("openai/gpt-oss-120b"),  # D

@@ -299,6 +299,32 @@ def test_minimax_reasons_only_when_thinking_is_enabled(client):
     assert thinking["choices"][0]["message"]["reasoning_content"]
 
 
+@pytest.mark.parametrize("model", ["openai/gpt-5.2", "openai/gpt-5.4"])
+def test_gpt5_reasons_hidden_unless_effort_is_none(client, model):
+    """GPT-5.x take ``reasoning_effort`` and keep their reasoning hidden on chat completions."""
+    high = client.post("/chat/completions", json=chat(model, reasoning_effort="high")).json()
+    assert "reasoning_content" not in high["choices"][0]["message"]
+    assert high["usage"]["completion_tokens_details"]["reasoning_tokens"] > 0
+    off = client.post("/chat/completions", json=chat(model, reasoning_effort="none")).json()
+    assert "completion_tokens_details" not in off["usage"]
+
+
+def test_hybrid_thinking_follows_the_chat_template_switch(client):
+    on = client.post("/chat/completions", json=chat(KIMI)).json()
+    assert on["choices"][0]["message"]["reasoning_content"]
+    off = chat(KIMI, chat_template_kwargs={"enable_thinking": False})
+    message = client.post("/chat/completions", json=off).json()["choices"][0]["message"]
+    assert "reasoning_content" not in message
+
+
+def test_claude_thinks_on_chat_completions_when_asked(client):
+    plain = client.post("/chat/completions", json=chat(CLAUDE)).json()
+    assert "reasoning_content" not in plain["choices"][0]["message"]
+    thinking = {"type": "enabled", "budget_tokens": 2048}
+    asked = client.post("/chat/completions", json=chat(CLAUDE, thinking=thinking)).json()
+    assert asked["choices"][0]["message"]["reasoning_content"]
+
+
 # ------------------------------------------------------------------------------------- JSON output ---
 def test_json_object_and_json_schema_modes(client):
     obj = client.post("/chat/completions", json=chat(response_format={"type": "json_object"})).json()

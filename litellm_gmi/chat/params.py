@@ -20,6 +20,7 @@ from litellm.constants import DEFAULT_CHAT_COMPLETION_PARAM_VALUES
 from litellm.exceptions import BadRequestError, UnsupportedParamsError
 
 from litellm_gmi import capabilities
+from litellm_gmi.chat import thinking
 from litellm_gmi.chat.structured_output import MODES as STRUCTURED_OUTPUT_MODES
 from litellm_gmi.chat.structured_output import STRUCTURED_OUTPUT_KWARG
 from litellm_gmi.constants import CONTEXT_BEHAVIORS, MAX_STOP_SEQUENCES, PROVIDER, TOP_K_RANGE
@@ -84,8 +85,8 @@ _ANY: Final[Check] = lambda _value: None  # noqa: E731 - a row's "no constraint"
 class Param:
     """One row of the table: the caller's name, GMI's name, the check, and a line for the README.
 
-    ``reasoning`` rows are accepted only for models the catalog marks ``supports_reasoning`` (and
-    models it does not know); ``control`` rows steer this package and are never sent to GMI.
+    ``reasoning`` rows are refused only for models the catalog marks ``supports_reasoning: false``
+    (a source shows GMI refuses them); ``control`` rows steer this package and are never sent to GMI.
     """
 
     name: str
@@ -154,15 +155,18 @@ PARAMS: Final[tuple[Param, ...]] = (
     Param(
         "reasoning_effort",
         _one_of(*REASONING_EFFORTS),
-        "reasoning models only (catalog `supports_reasoning`; models the catalog does not know are "
-        "sent it too); MiniMax models also get `thinking` (their only switch). Elsewhere "
-        "`UnsupportedParamsError`, or dropped under `drop_params`",
+        "sent to every model the catalog does not mark `supports_reasoning: false` (none today: only "
+        "a source showing GMI refuses it would); MiniMax models also get `thinking` (their only "
+        "switch), Qwen3 hybrids and GLM-4.5+ `chat_template_kwargs.enable_thinking`, DeepSeek-V3.1+ "
+        "`chat_template_kwargs.thinking`. Where refused: `UnsupportedParamsError`, or dropped under "
+        "`drop_params`",
         reasoning=True,
     ),
     Param(
         "thinking",
         _of_type(dict, "an object like {'type': 'enabled'}"),
-        "model-specific thinking switch (MiniMax, Claude); reasoning models only, like `reasoning_effort`",
+        "model-specific thinking switch (MiniMax, Claude `budget_tokens`); sent like `reasoning_effort`, "
+        "and switches the same chat-template families on or off",
         reasoning=True,
     ),
     Param("top_k", _number(*TOP_K_RANGE, integer=True), "GMI: 1 to 128", gmi_only=True),
@@ -256,7 +260,7 @@ def prepare_params(
     _apply_max_tokens(out, optional_params, model=model)
     if isinstance(out.get("stop"), str):
         out["stop"] = [out["stop"]]
-    _apply_reasoning(out, model=model)
+    thinking.apply_switches(out, model=model)
     if stream:
         out["stream_options"] = {**(out.get("stream_options") or {}), "include_usage": True}
     return out
@@ -295,7 +299,7 @@ def _non_finite_path(value: Any, path: str) -> str | None:
 
 def _unsupported(name: str, model: str, *, known: bool) -> UnsupportedParamsError:
     reason = (
-        f"the catalog does not mark {model} as a reasoning model, so {name!r} means nothing to it"
+        f"the catalog records that GMI refuses {name!r} for {model} (supports_reasoning: false)"
         if known
         else f"gmi does not accept the parameter {name!r}. Supported: {', '.join(sorted(BY_NAME))}"
     )
@@ -328,11 +332,3 @@ def _apply_max_tokens(out: dict[str, Any], given: Mapping[str, Any], *, model: s
     limit = out.pop("max_tokens", None)
     if limit is not None:
         out[capabilities.max_tokens_name(model)] = limit
-
-
-def _apply_reasoning(out: dict[str, Any], *, model: str) -> None:
-    """MiniMax ignores ``reasoning_effort`` and reasons only with ``thinking`` ([V-live], facts §1.3)."""
-    effort = out.get("reasoning_effort")
-    if effort is None or "thinking" in out or not model.startswith("MiniMaxAI/"):
-        return
-    out["thinking"] = {"type": "disabled" if effort == "none" else "enabled"}

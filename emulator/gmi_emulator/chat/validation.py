@@ -87,11 +87,19 @@ def message_texts(messages: list[Any]) -> list[str]:
 
 
 def _thinks(body: Mapping[str, Any], model: ChatModel) -> bool:
-    """Reasoning models think; ``switch`` models (MiniMax) only with ``thinking: {type: enabled}``."""
+    """Reasoning models think; ``switch`` models (MiniMax) only with ``thinking: {type: enabled}``.
+
+    Others stop on ``reasoning_effort: "none"`` or a chat-template switch set to false."""
     if model.reasoning == "switch":
         thinking = body.get("thinking")
         return isinstance(thinking, Mapping) and thinking.get("type") == "enabled"
-    return model.reasoning != "none"
+    if model.reasoning == "none" or body.get("reasoning_effort") == "none":
+        return False
+    template = body.get("chat_template_kwargs")
+    switches = (
+        [template.get(k) for k in ("enable_thinking", "thinking")] if isinstance(template, Mapping) else []
+    )
+    return False not in switches
 
 
 def _prompt_tokens(messages: list[Any], model: ChatModel, behavior: str) -> int:
