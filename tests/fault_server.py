@@ -512,6 +512,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = raw
         self._answer(body)
 
+    do_PUT = do_POST  # a signed upload (the request queue's media uploads)
+
     def _answer(self, body: Any) -> None:
         owner = self.server.owner
         seen = Seen(self.command, self.path, dict(self.headers.items()), body)

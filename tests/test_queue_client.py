@@ -280,7 +280,7 @@ def test_org_id_header_and_no_credentials_to_storage():
     queue = RequestQueueClient(api_key="k", api_base="http://127.0.0.1:1", org_id="org-9")
     call = queue._protocol.status("abc")
     assert call.headers["X-Organization-ID"] == "org-9"
-    from litellm_gmi.media.protocol import artifact_get, upload_put
+    from litellm_gmi.media.transfer import artifact_get, upload_put
 
     assert "Authorization" not in artifact_get("https://storage.example/x").headers
     put = upload_put("https://storage.example/u?sig=1", b"x", "mp3")

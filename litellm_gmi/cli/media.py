@@ -68,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     download = sub.add_parser("download", parents=[common], help="download a finished job's artifact")
     download.add_argument("source", help="request id or artifact URL")
     download.add_argument("-o", "--output", default=".", help="file or directory (default: .)")
+    download.add_argument("--overwrite", action="store_true", help="replace an existing file")
     upload = sub.add_parser("upload", parents=[common], help="upload a file, print its public URL")
     upload.add_argument("path")
     upload.add_argument("--file-type", help="png, jpeg, jpg, mp4, mp3 or wav (default: the extension)")
@@ -113,7 +114,7 @@ def _act(client: RequestQueueClient, args: argparse.Namespace) -> str:
     if args.action == "download":
         is_url = args.source.startswith(("http://", "https://"))
         source: str | QueueRequest = args.source if is_url else client.status(args.source)
-        return str(client.download(source, args.output))
+        return str(client.download(source, args.output, overwrite=args.overwrite))
     return client.upload(args.path, args.file_type)
 
 

@@ -13,7 +13,7 @@ only) and ``Router.should_retry_this_error`` refuse to retry; their classes stay
 
 from __future__ import annotations
 
-from litellm.exceptions import APIError, Timeout
+from litellm.exceptions import APIError, BadRequestError, Timeout
 
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.media.records import QueueRequest
@@ -91,3 +91,32 @@ class SubmitUncertainError(APIError):
             llm_provider=PROVIDER,
             model=model,
         )
+
+
+class MediaRefusedError(BadRequestError):
+    """Something this package will not read, fetch or write, refused before it is touched.
+
+    A 400, so the proxy answers its client with a 400 and no retry layer repeats it. The subclasses say
+    which rule refused it; the message never says whether a named local path exists.
+    """
+
+    def __init__(self, message: str, model: str = "") -> None:
+        super().__init__(message=message, model=model, llm_provider=PROVIDER)
+
+
+class MediaInputError(MediaRefusedError):
+    """A media input that is not bytes, a file, a data URL or an http(s) URL (or a local path from an
+    in-process caller), is not a regular file, or is larger than the input cap."""
+
+
+class UnsafeURLError(MediaRefusedError):
+    """An artifact URL (or a redirect) that is not http(s) or that names a private, loopback or
+    link-local host other than the configured queue's, or a redirect the queue client does not follow."""
+
+
+class MediaTooLargeError(MediaRefusedError):
+    """An artifact larger than the download cap; nothing of it is kept."""
+
+
+class DownloadTargetError(MediaRefusedError):
+    """The download's file exists (pass ``overwrite=True`` to replace it) or cannot be written."""

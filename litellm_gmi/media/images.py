@@ -10,7 +10,8 @@ A call is submit, then wait (the submit answer may already be final), then the a
 keyword arguments become payload fields verbatim, because each GMI model names its own (``size``,
 ``aspect_ratio``, ``max_images``, ``image`` ...); ``poll_interval``, ``max_poll_interval``,
 ``wait_timeout`` and ``org_id`` steer this package instead. ``image_edit`` inputs that are not already
-URLs are uploaded first and sent as the ``image`` list.
+URLs are uploaded first and sent as the ``image`` list; a string that is not a URL is read as a local
+path only for a caller in this process, never through LiteLLM's proxy (:mod:`litellm_gmi.media.inputs`).
 
 LiteLLM drops OpenAI's ``n``, ``size``, ``quality``, ``style``, ``response_format`` and ``user`` before a
 custom provider is called (``get_optional_params_image_gen`` keeps only provider-specific keyword
@@ -31,7 +32,7 @@ from litellm.exceptions import APIError
 from litellm.types.utils import ImageObject, ImageResponse
 
 from litellm_gmi.constants import DEFAULT_WAIT_TIMEOUT, PROVIDER
-from litellm_gmi.media.inputs import classify
+from litellm_gmi.media.inputs import classify_all, local_paths_allowed
 from litellm_gmi.media.pricing import media_cost
 from litellm_gmi.media.queue_client import (
     DEFAULT_HTTP_TIMEOUT,
@@ -65,6 +66,8 @@ class ImageJob:
     """Each HTTP call's bound: the caller's ``timeout`` when it is shorter than the default."""
     inputs: list[Any] = field(default_factory=list)
     """``image_edit`` inputs still to be turned into URLs."""
+    local_paths: bool = False
+    """Whether a non-URL string input may be read as a local path (never for a proxied call)."""
 
 
 def prepare(
@@ -95,6 +98,7 @@ def prepare(
         wait=wait,
         http_timeout=http_timeout(timeout),
         inputs=items,
+        local_paths=local_paths_allowed(params),
     )
 
 
@@ -163,8 +167,9 @@ def image_edit(
 ) -> ImageResponse:
     """Upload local inputs, then as :func:`image_generation` with them as the payload's ``image`` list."""
     job = prepare(model, prompt, optional_params, timeout, image)
+    items = classify_all(job.inputs, local_paths=job.local_paths)
     with RequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
-        refs = [item if isinstance(item, str) else client.upload(*item) for item in map(classify, job.inputs)]
+        refs = [item if isinstance(item, str) else client.upload(*item) for item in items]
         return _run(client, _with_images(job, refs), model_response)
 
 
@@ -204,11 +209,9 @@ async def aimage_edit(
     **_litellm: Any,
 ) -> ImageResponse:
     job = prepare(model, prompt, optional_params, timeout, image)
+    items = classify_all(job.inputs, local_paths=job.local_paths)
     async with AsyncRequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
-        refs = [
-            item if isinstance(item, str) else await client.upload(*item)
-            for item in map(classify, job.inputs)
-        ]
+        refs = [item if isinstance(item, str) else await client.upload(*item) for item in items]
         return await _arun(client, _with_images(job, refs), model_response)
 
 

@@ -12,10 +12,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from os import PathLike
-from pathlib import Path, PurePosixPath
-from typing import Any
-from urllib.parse import quote, urlsplit
+from typing import Any, Literal
+from urllib.parse import quote
 
 import httpx
 from litellm.exceptions import APIConnectionError, Timeout
@@ -28,7 +26,6 @@ from litellm_gmi.credentials import (
     resolve_api_key,
     resolve_org_id,
     resolve_queue_api_base,
-    user_agent,
 )
 from litellm_gmi.errors import extract_message, to_litellm_exception
 from litellm_gmi.media.errors import (
@@ -38,17 +35,7 @@ from litellm_gmi.media.errors import (
     RequestFailedError,
     SubmitUncertainError,
 )
-from litellm_gmi.media.records import QueueRequest, RequestStatus, artifact_urls
-
-UPLOAD_CATEGORIES = {
-    "png": "image",
-    "jpeg": "image",
-    "jpg": "image",
-    "mp4": "video",
-    "mp3": "audio",
-    "wav": "audio",
-}
-"""``file_type`` values ``POST /upload-url`` accepts, and the MIME category each is signed with."""
+from litellm_gmi.media.records import QueueRequest, RequestStatus
 
 DEFAULT_MAX_POLL_INTERVAL = 15.0
 DEFAULT_SUBMIT_RETRIES = 2
@@ -56,6 +43,8 @@ _BACKOFF = 1.5
 _MAX_RETRY_AFTER = 60.0
 
 OnUpdate = Callable[[QueueRequest], None]
+Redirects = Literal["none", "same-origin", "public"]
+"""Which redirects a call follows (:mod:`litellm_gmi.media.urls`)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +59,7 @@ class HttpCall:
     headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     model: str = ""
     """The model the call is about, for error messages."""
+    redirects: Redirects = "same-origin"
 
     def build(self, client: httpx.Client | httpx.AsyncClient, timeout: float | None = None) -> httpx.Request:
         """The ``httpx.Request`` for either client type."""
@@ -107,6 +97,7 @@ class QueueProtocol:
         return f"QueueProtocol(api_base={self.api_base!r}, org_id={self.org_id!r}, api_key='***')"
 
     def _call(self, method: str, path: str, *, model: str = "", **kwargs: Any) -> HttpCall:
+        """A queue API call: follows same-origin redirects only, unless ``redirects`` says none."""
         return HttpCall(method, self.api_base + path, headers=self._headers, model=model, **kwargs)
 
     def list_models(self) -> HttpCall:
@@ -117,7 +108,8 @@ class QueueProtocol:
 
     def submit(self, model: str, payload: Mapping[str, Any]) -> HttpCall:
         """GMI wants exactly ``{"model": ..., "payload": {...}}`` (facts §3.2)."""
-        return self._call("POST", "/requests", json={"model": model, "payload": dict(payload)}, model=model)
+        body = {"model": model, "payload": dict(payload)}
+        return self._call("POST", "/requests", json=body, model=model, redirects="none")
 
     def status(self, request_id: str) -> HttpCall:
         return self._call("GET", "/requests/" + quote(request_id, safe=""))
@@ -131,17 +123,7 @@ class QueueProtocol:
         return self._call("DELETE", "/requests/" + quote(request_id, safe=""))
 
     def upload_grant(self, file_type: str) -> HttpCall:
-        return self._call("POST", "/upload-url", json={"file_type": file_type})
-
-
-def upload_put(upload_url: str, data: bytes, file_type: str) -> HttpCall:
-    """The signed PUT: no GMI credentials (the URL is the credential), the exact signed content type."""
-    return HttpCall("PUT", upload_url, content=data, headers={"Content-Type": content_type_for(file_type)})
-
-
-def artifact_get(url: str) -> HttpCall:
-    """Artifacts are public storage links: sending GMI's key to a storage host would leak it."""
-    return HttpCall("GET", url, headers={"User-Agent": user_agent()})
+        return self._call("POST", "/upload-url", json={"file_type": file_type}, redirects="none")
 
 
 # ------------------------------------------------------------------------------------------ answers ---
@@ -189,18 +171,6 @@ def with_error_prefix(response: httpx.Response, prefix: bytes) -> httpx.Response
     return httpx.Response(response.status_code, headers=headers, content=prefix, request=response.request)
 
 
-def raise_for_download(response: httpx.Response, url: str) -> None:
-    """Artifact and upload hosts answer XML or text errors; say which URL failed (never a key)."""
-    if response.status_code >= 400:
-        raise to_litellm_exception(
-            response.status_code,
-            f"{response.request.method} {_short(url)} failed: {extract_message(response.content)[:300]}",
-            model="",
-            headers=response.headers,
-            request=response.request,
-        )
-
-
 def transport_error(exc: httpx.TransportError | httpx.InvalidURL, model: str = "") -> Exception:
     """A network failure in LiteLLM's terms, so callers catch one family of exceptions."""
     text = f"GMI request queue unreachable: {type(exc).__name__}: {str(exc)[:300]}"
@@ -211,20 +181,6 @@ def transport_error(exc: httpx.TransportError | httpx.InvalidURL, model: str = "
         return timeout
     error: Exception = APIConnectionError(message=text, llm_provider=PROVIDER, model=model)
     return error
-
-
-@contextmanager
-def body_errors(url: str, partial: Path | None = None) -> Iterator[None]:
-    """Reading an artifact's body: a cut or stalled transfer raises LiteLLM's error, and no ``.part``
-    file is left behind whatever went wrong."""
-    try:
-        yield
-    except BaseException as exc:
-        if partial is not None:
-            partial.unlink(missing_ok=True)
-        if isinstance(exc, httpx.TransportError):
-            raise transport_error(exc) from exc
-        raise
 
 
 @contextmanager
@@ -299,49 +255,6 @@ def parse_upload_grant(body: Any) -> tuple[str, str]:
     raise to_litellm_exception(
         502, f"GMI's upload grant lacks upload_url/public_url: {str(body)[:200]}", model=""
     )
-
-
-def content_type_for(file_type: str) -> str:
-    """GMI signs the literal ``<category>/<ext>``: ``image/jpg`` and ``audio/mp3`` included (facts §3.6)."""
-    return f"{UPLOAD_CATEGORIES[file_type]}/{file_type}"
-
-
-def normalise_file_type(file_type: str | None, name: str | None = None) -> str:
-    """The bare extension GMI wants, from ``file_type`` or the file name; ``ValueError`` if unsupported."""
-    value = (file_type or (PurePosixPath(name).suffix if name else "")).lower().lstrip(".")
-    if value not in UPLOAD_CATEGORIES:
-        raise ValueError(
-            f"cannot upload {name or 'data'} as {value or '(unknown type)'}: "
-            f"GMI accepts file_type {', '.join(UPLOAD_CATEGORIES)}"
-        )
-    return value
-
-
-def download_name(url: str) -> str:
-    """File name for a download into a directory: the URL's last path segment."""
-    return PurePosixPath(urlsplit(url).path).name or "artifact"
-
-
-def first_artifact(record: QueueRequest) -> str:
-    """The URL to fetch for a finished record; images may only have a thumbnail (facts §3.4)."""
-    urls = artifact_urls(record.outcome, thumbnail_fallback=True)
-    if not record.succeeded:
-        raise to_litellm_exception(
-            400,
-            f"GMI request {record.request_id} is {record.status} and has no artifact to download",
-            model="",
-        )
-    if not urls:
-        raise to_litellm_exception(
-            502, f"GMI request {record.request_id} succeeded but its outcome names no artifact URL", model=""
-        )
-    return urls[0]
-
-
-def _short(url: str) -> str:
-    """Signed URLs carry their signature in the query; error messages show only scheme, host and path."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
 # ----------------------------------------------------------------------------------------- policies ---
@@ -477,27 +390,3 @@ class WaitLoop:
 def dump(record: QueueRequest) -> str:
     """A record as indented JSON, for the CLI and debug logs."""
     return json.dumps(dict(record.raw), indent=2, sort_keys=True)
-
-
-def upload_source(source: str | PathLike[str] | bytes, file_type: str | None) -> tuple[bytes, str]:
-    """The bytes and GMI ``file_type`` of something to upload: a path, or raw bytes with ``file_type``."""
-    if isinstance(source, bytes | bytearray):
-        if not file_type:
-            raise ValueError(
-                "uploading raw bytes needs file_type= (one of " + ", ".join(UPLOAD_CATEGORIES) + ")"
-            )
-        return bytes(source), normalise_file_type(file_type)
-    path = Path(source)
-    kind = normalise_file_type(file_type, path.name)
-    return path.read_bytes(), kind
-
-
-def download_target(dest: str | PathLike[str], url: str) -> Path:
-    """Where a download lands: ``dest``, or the URL's file name inside ``dest`` if it is a directory."""
-    path = Path(dest)
-    return path / download_name(url) if path.is_dir() else path
-
-
-def artifact_url(source: str | QueueRequest) -> str:
-    """A URL as given, or the first artifact of a finished record."""
-    return source if isinstance(source, str) else first_artifact(source)

@@ -24,7 +24,7 @@ from litellm.exceptions import BadRequestError, NotFoundError
 from litellm.types.videos.main import VideoObject
 
 from litellm_gmi.constants import DEFAULT_WAIT_TIMEOUT, PROVIDER
-from litellm_gmi.media.inputs import classify
+from litellm_gmi.media.inputs import classify, local_paths_allowed
 from litellm_gmi.media.pricing import media_cost
 from litellm_gmi.media.queue_client import (
     DEFAULT_HTTP_TIMEOUT,
@@ -46,7 +46,9 @@ _OPENAI_STATUS = {
 }
 _PROGRESS = {RequestStatus.DISPATCHED: 10, RequestStatus.PROCESSING: 50, RequestStatus.SUCCESS: 100}
 _WAIT_KEYS = ("poll_interval", "max_poll_interval")
-_NOT_PAYLOAD = frozenset({"litellm_logging_obj", "litellm_call_id", "metadata", "mock_response", "client"})
+_NOT_PAYLOAD = frozenset(
+    {"litellm_logging_obj", "litellm_call_id", "metadata", "mock_response", "client", "proxy_server_request"}
+)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,12 @@ class VideoJob:
     extra: dict[str, Any]
     reference: Any
     wait: dict[str, Any] | None
+    local_paths: bool = False
+    """Whether a non-URL string ``reference`` may be read as a local path (never for a proxied call)."""
+
+    def reference_input(self) -> str | tuple[bytes, str] | None:
+        """The reference as a URL or bytes to upload, checked before any network call."""
+        return None if self.reference is None else classify(self.reference, local_paths=self.local_paths)
 
     def payload(self, reference_url: str | None) -> dict[str, Any]:
         mapped = video_payload(self.model, seconds=self.seconds, size=self.size, reference=reference_url)
@@ -128,6 +136,7 @@ def prepare(
 ) -> VideoJob:
     """Split LiteLLM-style arguments into GMI's payload and the wait settings."""
     _no_query(extra_query)
+    local_paths = local_paths_allowed(kwargs)
     wait_for = bool(kwargs.pop("wait", False))
     wait = {key: float(kwargs.pop(key)) for key in _WAIT_KEYS if kwargs.get(key) is not None}
     wait["timeout"] = float(kwargs.pop("wait_timeout", None) or timeout or DEFAULT_WAIT_TIMEOUT)
@@ -141,6 +150,7 @@ def prepare(
         extra=extra,
         reference=input_reference,
         wait=wait if wait_for else None,
+        local_paths=local_paths,
     )
 
 
@@ -225,8 +235,8 @@ def video_generation(
         extra_body,
         kwargs,
     )
+    ref = job.reference_input()
     with conn.sync() as client:
-        ref = None if job.reference is None else classify(job.reference)
         url = ref if isinstance(ref, str) or ref is None else client.upload(*ref)
         record = client.submit(job.model, job.payload(url))
         if job.wait is not None:
@@ -295,8 +305,8 @@ async def avideo_generation(
         extra_body,
         kwargs,
     )
+    ref = job.reference_input()
     async with conn.async_() as client:
-        ref = None if job.reference is None else classify(job.reference)
         url = ref if isinstance(ref, str) or ref is None else await client.upload(*ref)
         record = await client.submit(job.model, job.payload(url))
         if job.wait is not None:
