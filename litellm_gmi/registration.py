@@ -72,6 +72,20 @@ def register(*, override_builtin: bool = True) -> None:
 
     register_catalog()
     hooks.install()
+    _check_seams_once()
+
+
+_seams_checked = False
+
+
+def _check_seams_once() -> None:
+    """Warn, once per process, for every LiteLLM internal this package relies on that is gone."""
+    global _seams_checked  # noqa: PLW0603 - one check per process, however often register() runs
+    if not _seams_checked:
+        _seams_checked = True
+        from litellm_gmi import seams
+
+        seams.warn_missing()
 
 
 def unregister() -> None:

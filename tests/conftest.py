@@ -267,3 +267,16 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(time, "sleep", recorder.sync)
     monkeypatch.setattr(asyncio, "sleep", recorder.asleep)
     return recorder
+
+
+@pytest.fixture
+def refusing_model(monkeypatch: pytest.MonkeyPatch) -> str:
+    """A model whose row says ``supports_reasoning: false``. No catalog row does (no source shows GMI
+    refusing reasoning for any model), so the refusal path is exercised on a patched row."""
+    from litellm_gmi import capabilities
+    from litellm_gmi.catalog import load_catalog
+
+    model = "acme/refuses-reasoning"
+    rows = {model: {**load_catalog()["openai/gpt-4o"], "id": model, "supports_reasoning": False}}
+    monkeypatch.setattr(capabilities, "entry", lambda name: rows.get(name) or load_catalog().get(name))
+    return model

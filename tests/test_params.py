@@ -154,25 +154,15 @@ def test_response_format_is_passed_on_for_the_config() -> None:
     assert prep({"response_format": fmt}) == {"response_format": fmt}
 
 
-REFUSING = "acme/refuses-reasoning"
-"""A model whose row says ``supports_reasoning: false``: no catalog row does today (no source shows GMI
-refusing reasoning for any model), so the refusal path is exercised on a patched row."""
-
-
-@pytest.fixture
-def refusing(monkeypatch: pytest.MonkeyPatch) -> str:
-    rows = {REFUSING: {**load_catalog()["openai/gpt-4o"], "id": REFUSING, "supports_reasoning": False}}
-    monkeypatch.setattr(capabilities, "entry", lambda model: rows.get(model) or load_catalog().get(model))
-    return REFUSING
-
-
-def test_reasoning_parameters_are_refused_only_where_the_catalog_says_gmi_refuses(refusing: str) -> None:
+def test_reasoning_parameters_are_refused_only_where_the_catalog_says_gmi_refuses(
+    refusing_model: str,
+) -> None:
     with pytest.raises(litellm.UnsupportedParamsError, match=r"records that GMI refuses") as info:
-        prep({"reasoning_effort": "high"}, model=refusing)
+        prep({"reasoning_effort": "high"}, model=refusing_model)
     assert "allowed_openai_params" in str(info.value)
     assert "drop_params" in str(info.value)
-    assert prep({"reasoning_effort": "high"}, model=refusing, drop=True) == {}
-    assert prep({"thinking": {"type": "enabled"}}, model=refusing, allowed=("thinking",)) == {
+    assert prep({"reasoning_effort": "high"}, model=refusing_model, drop=True) == {}
+    assert prep({"thinking": {"type": "enabled"}}, model=refusing_model, allowed=("thinking",)) == {
         "thinking": {"type": "enabled"}
     }
 
@@ -200,9 +190,9 @@ def test_no_catalog_row_refuses_reasoning() -> None:
     ] == []
 
 
-def test_the_advertised_list_is_the_table_per_model(refusing: str) -> None:
+def test_the_advertised_list_is_the_table_per_model(refusing_model: str) -> None:
     reasoning = params.supported_openai_params(REASONING_MODEL)
-    plain = params.supported_openai_params(refusing)
+    plain = params.supported_openai_params(refusing_model)
     assert set(reasoning) == {p.name for p in params.PARAMS if not p.control}
     assert set(reasoning) - set(plain) == {"reasoning_effort", "thinking"}
     assert set(params.supported_openai_params("openai/gpt-5.2")) == set(reasoning)

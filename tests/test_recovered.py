@@ -71,17 +71,20 @@ def test_minimax_gets_thinking_from_reasoning_effort(fault_gmi: Any) -> None:
 
 
 @pytest.mark.parametrize("name", ["reasoning_effort", "thinking"])
-def test_refused_for_a_model_that_does_not_reason(fault_gmi: Any, name: str) -> None:
+def test_refused_for_a_model_gmi_refuses_it_for(fault_gmi: Any, name: str, refusing_model: str) -> None:
     value = "high" if name == "reasoning_effort" else {"type": "enabled"}
     with pytest.raises(litellm.UnsupportedParamsError, match=name):
-        litellm.completion(model=PLAIN, messages=MESSAGES, **{name: value})
+        litellm.completion(model=f"gmi/{refusing_model}", messages=MESSAGES, **{name: value})
     assert fault_gmi.seen == []
 
 
-def test_dropped_under_drop_params(fault_gmi: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    litellm.completion(model=PLAIN, messages=MESSAGES, reasoning_effort="high", drop_params=True)
+def test_dropped_under_drop_params(
+    fault_gmi: Any, monkeypatch: pytest.MonkeyPatch, refusing_model: str
+) -> None:
+    model = f"gmi/{refusing_model}"
+    litellm.completion(model=model, messages=MESSAGES, reasoning_effort="high", drop_params=True)
     monkeypatch.setattr(litellm, "drop_params", True)
-    litellm.completion(model=PLAIN, messages=MESSAGES, thinking={"type": "enabled"})
+    litellm.completion(model=model, messages=MESSAGES, thinking={"type": "enabled"})
     assert [("reasoning_effort" in b or "thinking" in b) for b in fault_gmi.bodies()] == [False, False]
 
 

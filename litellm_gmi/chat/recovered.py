@@ -17,6 +17,8 @@ dropped under ``drop_params`` is refused by the same table here and dropped agai
 
 from __future__ import annotations
 
+import logging
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +43,8 @@ def recover_params(optional_params: Mapping[str, Any], logging_obj: Any, *, mode
     """``optional_params`` plus what LiteLLM's generic mapping took out (see the module docstring)."""
     params = dict(optional_params)
     details = getattr(logging_obj, "model_call_details", None)
+    if logging_obj is not None and not isinstance(details, dict):
+        _warn_record_moved(logging_obj)
     recorded = details.get("optional_params") if isinstance(details, dict) else None
     if not isinstance(recorded, Mapping):  # called without LiteLLM's bookkeeping: nothing to recover
         return Requested(params)
@@ -68,3 +72,21 @@ def _only_allowed(name: str, model: str) -> bool:
     if param is not None:
         return not param.accepted_for(model)
     return name in DEFAULT_CHAT_COMPLETION_PARAM_VALUES
+
+
+_warned_record_moved = False
+
+
+def _warn_record_moved(logging_obj: Any) -> None:
+    """Say once, loudly, that the caller's reasoning options can no longer be recovered."""
+    global _warned_record_moved  # noqa: PLW0603 - once per process
+    if _warned_record_moved:
+        return
+    _warned_record_moved = True
+    message = (
+        f"litellm_gmi: LiteLLM's call record ({type(logging_obj).__name__}.model_call_details) is gone, "
+        "so reasoning_effort, thinking, user and drop_params no longer reach GMI on this LiteLLM "
+        "release. Run `litellm-gmi doctor`."
+    )
+    logging.getLogger("litellm_gmi").warning(message)
+    warnings.warn(message, RuntimeWarning, stacklevel=3)

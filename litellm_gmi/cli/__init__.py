@@ -13,6 +13,10 @@ _SUBCOMMANDS = {
     "emulator": ("litellm_gmi.cli.emulator", "Run the local GMI emulator on 127.0.0.1."),
     "demo": ("litellm_gmi.cli.demo", "Plain, streamed and tool calls plus a cost lookup, live or emulated."),
     "proxy-config": ("litellm_gmi.cli.proxy_config", "Print a proxy model_list for every catalog model."),
+    "doctor": (
+        "litellm_gmi.cli.doctor",
+        "Check the LiteLLM internals this package relies on.",
+    ),
 }
 
 
