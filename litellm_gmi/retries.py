@@ -10,11 +10,15 @@ route hides that behind the openai SDK's own retries; a custom provider has no S
 Both functions are wrapped (:mod:`litellm_gmi.patching`); for a ``gmi`` call the wrapper runs the
 openai SDK's policy instead (``openai._base_client``: ``_should_retry``, ``_calculate_retry_timeout``):
 
+* never retried: an answer whose ``Retry-After`` (or ``retry-after-ms``) asks for more than 120 s,
+  whatever its status: the server has said when to come back, and it is not within this call.
 * retried: 408, 409, 429, 5xx, timeouts and connection errors; never another 4xx. An
   ``x-should-retry: true|false`` header overrides.
 * the wait before retry ``k`` (0-based) is ``min(0.5 * 2**k, 8)`` seconds times a jitter factor in
-  ``(0.75, 1]``, unless the answer carried ``Retry-After`` (or ``retry-after-ms``) of at most 60 s,
-  which is waited exactly.
+  ``(0.75, 1]``, unless the answer carried ``Retry-After`` of at most 120 s, which is waited exactly.
+
+openai-python's rule since its PR #3555 (July 2026), ``MAX_RETRY_AFTER_DELAY = 2 * 60`` in
+``openai/_constants.py``; before it the SDK honoured at most 60 s and backed off past that.
 
 The first try's error is the exception LiteLLM is handling when it calls the wrapper
 (``sys.exc_info()``), so a 400 is not sent twice. The Router keeps its own retries (it already uses
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import math
 import random
 import sys
 import time
@@ -39,13 +44,16 @@ from litellm_gmi.patching import names_provider, unwrap, wrap
 
 INITIAL_DELAY: Final = 0.5
 MAX_DELAY: Final = 8.0
-MAX_RETRY_AFTER: Final = 60.0
-"""The openai SDK's constants: a longer ``Retry-After`` falls back to the exponential wait."""
+MAX_RETRY_AFTER: Final = 120.0
+"""The openai SDK's constants: a longer ``Retry-After`` is not retried at all."""
 _DEFAULT_RETRIES: Final = 3  # LiteLLM's own default in completion_with_retries
 
 
 def should_retry(error: BaseException) -> bool:
     """The openai SDK's rule, read from the status code LiteLLM's exceptions carry."""
+    asked = retry_after(_headers(error))
+    if asked is not None and asked > MAX_RETRY_AFTER:
+        return False
     verdict = _headers(error).get("x-should-retry", "").lower()
     if verdict in ("true", "false"):
         return verdict == "true"
@@ -75,9 +83,11 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
 
 def _seconds(value: str, *, scale: float = 1) -> float | None:
     try:
-        return float(value) / scale
+        seconds = float(value) / scale
     except ValueError:
         pass
+    else:
+        return seconds if math.isfinite(seconds) else None
     try:
         return email.utils.parsedate_to_datetime(value).timestamp() - time.time()
     except (TypeError, ValueError):
