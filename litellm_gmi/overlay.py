@@ -19,17 +19,16 @@ overlay, or holding a figure that is not a finite number (``Infinity``, ``NaN``,
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import os
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from litellm_gmi import json_limits
 from litellm_gmi.model_refresh import FIGURES, LIVE_SOURCE, LiveModel, parse_entry, write_document
 
 OVERLAY_ENV = "LITELLM_GMI_CATALOG"
@@ -38,8 +37,6 @@ OVERLAY_FILENAME = "catalog_overlay.json"
 OVERLAY_VERSION = 1
 MAX_DEPTH = 32
 """Deepest nesting of arrays and objects read; an overlay as written is 3 deep."""
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
 _APP = "litellm_gmi"
 
 logger = logging.getLogger("litellm_gmi")
@@ -95,19 +92,7 @@ def load_json(data: bytes) -> Any:
     Raises ``ValueError`` (``UnicodeDecodeError`` for anything not UTF-8) before ``json.loads`` sees a
     document deep enough to exhaust Python's recursion limit.
     """
-    text = data.decode("utf-8")
-    if nesting_depth(text) > MAX_DEPTH:
-        raise ValueError(f"nested more than {MAX_DEPTH} deep")
-    return json.loads(text, parse_constant=_refuse_constant)
-
-
-def nesting_depth(text: str) -> int:
-    """How deep arrays and objects nest in JSON ``text`` (brackets inside strings do not count); linear."""
-    depth = deepest = 0
-    for match in _BRACKET.finditer(_STRING.sub('""', text)):
-        depth += 1 if match.group() in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+    return json_limits.loads(data, max_depth=MAX_DEPTH, parse_constant=_refuse_constant)
 
 
 def _refuse_constant(name: str) -> Any:

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from litellm_gmi import catalog, overlay
+from litellm_gmi import catalog, json_limits, overlay
 from litellm_gmi.model_refresh import LIVE_SOURCE, LiveModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,5 +198,6 @@ def test_nan_prices_make_the_overlay_unusable(tmp_path: Path, caplog: pytest.Log
 
 
 def test_nesting_depth_ignores_brackets_in_strings() -> None:
-    assert overlay.nesting_depth('{"a": [1, {"b": "[[[\\\\\\"{"}]}') == 3
-    assert overlay.nesting_depth('"x\\\\" [ ]') == 1
+    assert json_limits.depths('{"a": [1, {"b": "[[[\\\\\\"{"}]}') == (0, 3)
+    assert json_limits.depths('"x\\\\" [ ]') == (0, 1)
+    assert json_limits.depths('{"a": [') == (2, 2)
