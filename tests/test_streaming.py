@@ -322,7 +322,7 @@ async def test_a_never_closing_plain_json_stream_fails_after_bounded_work(
     fault_gmi: FaultServer, monkeypatch: pytest.MonkeyPatch, sync: bool
 ) -> None:
     """Issue 21, item 6: 2 MB that opens ``{`` and never closes, in 1 kB lines, was re-parsed whole on
-    every line (quadratic: 74 s for 2 MB, about 2,000 times the body's size handed to json.loads). Now
+    every line (quadratic: 74 s for 2 MB, about 1,000 times the body's size handed to json.loads). Now
     lines are only scanned for brackets, and past MAX_PLAIN_JSON_CHARS the stream fails with a typed
     error, having parsed less than the body once."""
     from litellm_gmi.chat.streaming import MAX_PLAIN_JSON_CHARS
