@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from litellm.exceptions import AuthenticationError
+from litellm.exceptions import AuthenticationError, BadRequestError
 from litellm.secret_managers.main import get_secret_str
 
 from litellm_gmi._version import __version__
@@ -56,8 +56,21 @@ def resolve_api_key(api_key: str | None = None, *, model: str = "") -> str:
 
 
 def resolve_api_base(api_base: str | None = None) -> str:
-    """Chat base URL: argument, then ``GMI_API_BASE``, then GMI's public endpoint; no trailing slash."""
-    return (api_base or os.environ.get(API_BASE_ENV) or DEFAULT_API_BASE).rstrip("/")
+    """Chat base URL: argument, then ``GMI_API_BASE``, then GMI's public endpoint; no trailing slash.
+
+    A ``#fragment`` is refused with :class:`litellm.BadRequestError`: no HTTP request carries one, so
+    ``.../v1#x`` silently became a request to ``.../v1#x/chat/completions``, that is to ``.../v1``, and a
+    404 (issue 21, item 11).
+    """
+    base = (api_base or os.environ.get(API_BASE_ENV) or DEFAULT_API_BASE).rstrip("/")
+    if "#" in base:
+        raise BadRequestError(
+            message=f"GMI api_base must not contain a #fragment (it has #{base.split('#', 1)[1][:40]}): "
+            "remove it, or set the path it was meant to name",
+            model="",
+            llm_provider=PROVIDER,
+        )
+    return base
 
 
 def resolve_queue_api_base(api_base: str | None = None) -> str:

@@ -30,6 +30,7 @@ from litellm.exceptions import (
 )
 from litellm.llms.base_llm.chat.transformation import BaseLLMException
 
+from litellm_gmi import json_limits
 from litellm_gmi.constants import PROVIDER
 
 _CONTEXT_WORDING = re.compile(
@@ -71,7 +72,7 @@ def extract_message(body: str | bytes | None) -> str:
     if len(text) > PARSE_PREFIX_CHARS:
         return _scan_prefix(text[:PARSE_PREFIX_CHARS]) or text[:PARSE_PREFIX_CHARS]
     try:
-        data = json.loads(text)
+        data = json_limits.loads(text)  # a body nested 10,000 deep raised RecursionError (issue 21)
     except ValueError:
         return text
     return _message_from(data) or text
@@ -148,7 +149,7 @@ def _details_message(details: Any) -> str:
     if not isinstance(details, str) or not details.strip():
         return ""
     try:
-        return _message_from(json.loads(details)) or details
+        return _message_from(json_limits.loads(details)) or details
     except ValueError:
         return details
 

@@ -9,11 +9,13 @@ shared/reference/litellm_extension_points.md §3a, and GMI errors mapped to Lite
 from __future__ import annotations
 
 import functools
+import math
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import litellm
+from litellm.exceptions import BadRequestError
 from litellm.llms.base_llm.chat.transformation import BaseLLMException
 from litellm.llms.custom_httpx.llm_http_handler import BaseLLMHTTPHandler
 from litellm.llms.custom_llm import CustomLLM
@@ -25,7 +27,7 @@ from litellm_gmi.chat.params import prepare_params
 from litellm_gmi.chat.recovered import recover_params
 from litellm_gmi.chat.streaming import GMIStreamIterator, ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig
-from litellm_gmi.constants import ORG_ID_HEADER
+from litellm_gmi.constants import ORG_ID_HEADER, PROVIDER
 from litellm_gmi.credentials import resolve_api_key, resolve_org_id
 from litellm_gmi.errors import from_base_exception
 from litellm_gmi.http_clients import (
@@ -40,6 +42,28 @@ _INNER_PROVIDER = "custom"
 mis-parses chunks of a provider listed in ``_custom_providers`` (extension notes §3a, problem 2)."""
 
 _DEFAULT_TIMEOUT = 600.0
+
+
+def checked_timeout(timeout: Any, *, model: str) -> Any:
+    """The call's timeout, :data:`_DEFAULT_TIMEOUT` when it set none; ``BadRequestError`` for a number
+    that is not positive and finite.
+
+    ``timeout=0`` silently became 600 s here (issue 21, item 11); honoured, it would fail every call
+    before a byte was sent, so it is refused instead. LiteLLM 1.81.1 turns a 0 into 600 itself
+    (``main.completion``: ``timeout or ... or 600``) before any provider sees it, as on ``openai/``;
+    1.108 and later hand it over (``litellm_core_utils/completion_timeout.py``: first non-None wins).
+    """
+    if timeout is None:
+        return _DEFAULT_TIMEOUT
+    number = isinstance(timeout, int | float) and not isinstance(timeout, bool)
+    if number and not (math.isfinite(timeout) and timeout > 0):
+        raise BadRequestError(
+            message=f"timeout must be a positive number of seconds, got {timeout!r}",
+            model=model,
+            llm_provider=PROVIDER,
+        )
+    return timeout
+
 
 ORG_ID_KWARG = "org_id"
 """``completion(..., org_id="...")`` sends ``X-Organization-ID``; LiteLLM drops its own ``organization``
@@ -203,7 +227,7 @@ class GMIProvider(CustomLLM):
             encoding=encoding,
             logging_obj=logging_obj,
             optional_params=prepared,
-            timeout=timeout or _DEFAULT_TIMEOUT,
+            timeout=checked_timeout(timeout, model=model),
             litellm_params=litellm_params,
             acompletion=is_async,
             stream=stream,

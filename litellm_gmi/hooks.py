@@ -10,7 +10,8 @@ and 1.3% of an async one (bench, LiteLLM 1.106.2); one logger does both jobs, in
 * remember the caller's event loop (:mod:`litellm_gmi.caller_loop`), so ``acompletion(stream=True)``
   opens its stream inside ``acompletion``, where retries see its errors;
 * route ``/v1/messages`` and ``/v1/responses`` to GMI's own endpoints (:mod:`litellm_gmi.native_routes`),
-  on LiteLLM releases that can (1.106 and later).
+  on LiteLLM releases that can (1.106 and later), with credentials masked in their errors
+  (:mod:`litellm_gmi.native_errors`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ def install() -> None:
 
         if native_routes.native_routes_available():
             gmi_hooks.route = native_routes.route
+    if gmi_hooks.route is not None:
+        from litellm_gmi import native_errors
+
+        native_errors.install()
     if not installed():
         litellm.callbacks.append(gmi_hooks)
 
@@ -64,3 +69,7 @@ def installed() -> bool:
 
 def uninstall() -> None:
     litellm.callbacks[:] = [callback for callback in litellm.callbacks if callback is not gmi_hooks]
+    if gmi_hooks.route is not None:
+        from litellm_gmi import native_errors
+
+        native_errors.uninstall()

@@ -35,7 +35,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any, Final
 
-from litellm_gmi import capabilities
+from litellm_gmi import capabilities, native_errors
 from litellm_gmi.catalog import supported_endpoints
 from litellm_gmi.chat import thinking
 from litellm_gmi.constants import PROVIDER
@@ -102,11 +102,13 @@ def native_kwargs(
     endpoints = list(declared) if isinstance(declared, (list, tuple)) else list(supported_endpoints(model))
     if endpoint not in endpoints:
         return {}
+    key, org = resolve_api_key(api_key, model=model), resolve_org_id(org_id)
+    native_errors.remember(key, org)  # masked in this call's errors, which LiteLLM builds
     return {
-        "api_key": resolve_api_key(api_key, model=model),
+        "api_key": key,
         "api_base": resolve_api_base(api_base),
         "model_info": {**(model_info or {}), "supported_endpoints": endpoints},
-        "extra_headers": merge_headers(identity_headers(resolve_org_id(org_id)), extra_headers),
+        "extra_headers": merge_headers(identity_headers(org), extra_headers),
     }
 
 

@@ -10,14 +10,17 @@ dependency):
 - macOS: ``~/Library/Caches/litellm_gmi/catalog_overlay.json``;
 - Windows: ``%LOCALAPPDATA%\\litellm_gmi\\Cache\\catalog_overlay.json``.
 
-A missing overlay is normal; an unreadable one is logged once and ignored, so a bad cache file can never
-break ``import litellm_gmi``.
+A missing overlay is normal; an unusable one is logged once (one warning) and ignored, and the shipped
+catalog is used, so a bad cache file can never break ``import litellm_gmi`` (issue 21, item 5). Unusable
+means unreadable, not UTF-8 (PowerShell's ``>`` writes UTF-16), not JSON, nested deeper than
+:data:`MAX_DEPTH` (a file nested 100,000 deep made ``json.loads`` raise ``RecursionError``), not an
+overlay, or holding a figure that is not a finite number (``Infinity``, ``NaN``, ``1e999``).
 """
 
 from __future__ import annotations
 
-import json
 import logging
+import math
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -25,12 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from litellm_gmi import json_limits
 from litellm_gmi.model_refresh import FIGURES, LIVE_SOURCE, LiveModel, parse_entry, write_document
 
 OVERLAY_ENV = "LITELLM_GMI_CATALOG"
 """Path of the overlay file, overriding the user cache directory."""
 OVERLAY_FILENAME = "catalog_overlay.json"
 OVERLAY_VERSION = 1
+MAX_DEPTH = 32
+"""Deepest nesting of arrays and objects read; an overlay as written is 3 deep."""
 _APP = "litellm_gmi"
 
 logger = logging.getLogger("litellm_gmi")
@@ -67,17 +73,30 @@ def read_overlay(path: Path | None = None) -> Overlay | None:
     """The overlay at ``path`` (default :func:`overlay_path`), or ``None`` if it is absent or unusable."""
     target = path or overlay_path()
     try:
-        text = target.read_text(encoding="utf-8")
+        data = target.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
         logger.warning("litellm_gmi: ignoring catalog overlay %s: %s", target, exc)
         return None
     try:
-        return parse_overlay(json.loads(text))
-    except ValueError as exc:
+        return parse_overlay(load_json(data))
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         logger.warning("litellm_gmi: ignoring catalog overlay %s: %s", target, exc)
         return None
+
+
+def load_json(data: bytes) -> Any:
+    """``data`` as strict JSON: UTF-8, at most :data:`MAX_DEPTH` deep, no ``Infinity`` or ``NaN``.
+
+    Raises ``ValueError`` (``UnicodeDecodeError`` for anything not UTF-8) before ``json.loads`` sees a
+    document deep enough to exhaust Python's recursion limit.
+    """
+    return json_limits.loads(data, max_depth=MAX_DEPTH, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number an overlay may hold")
 
 
 def parse_overlay(document: Any) -> Overlay:
@@ -103,6 +122,9 @@ def _row(row: Mapping[str, Any]) -> LiveModel | None:
         for name in FIGURES
         if isinstance(row.get(name), int | float) and not isinstance(row.get(name), bool) and row[name] >= 0
     }
+    for name, value in figures.items():
+        if not math.isfinite(value):  # 1e999 parses as inf; a price of inf makes every cost inf
+            raise ValueError(f"{model.id}: {name} is {value}, not a finite number")
     return LiveModel(id=model.id, **figures)
 
 

@@ -237,6 +237,19 @@ def good_stream(*words: str) -> list[dict[str, Any]]:
     ]
 
 
+def deeply_nested(key: str = "error", depth: int = 10_000) -> bytes:
+    """A JSON object whose ``key`` holds arrays nested ``depth`` deep (issue 21, item 10): valid JSON
+    that CPython's ``json.loads`` cannot read without ``RecursionError``."""
+    return b'{"' + key.encode() + b'": ' + b"[" * depth + b"]" * depth + b"}"
+
+
+def never_closing_json(size: int = 2_000_000, line: int = 1000) -> bytes:
+    """A pretty-printed JSON object of about ``size`` bytes that opens ``{`` and never closes (issue 21,
+    item 6), in lines of about ``line`` bytes: the plain-JSON fallback of a stream parser reads it."""
+    row = b'  "pad": "' + b"x" * (line - 14) + b'",\n'
+    return b"{\n" + row * (size // len(row))
+
+
 ANTHROPIC_USAGE = {"input_tokens": 12, "output_tokens": 30, "cache_read_input_tokens": 0}
 RESPONSES_USAGE = {
     "input_tokens": 12,

@@ -27,7 +27,7 @@ from sleep_recorder import SleepRecorder
 
 from gmi_emulator import FakeTime, Fault, GMIEmulator
 
-from fault_server import FaultServer, Reply
+from fault_server import FaultServer, Reply, deeply_nested
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
@@ -287,3 +287,34 @@ async def test_async_media_wait_survives_transient_5xx_on_status_polls(gmi_env: 
         done = await asyncio.wait_for(client.wait(record.request_id, poll_interval=0.5, timeout=120), 60)
     assert done.succeeded
     assert gmi_env.state.faults.pending() == 0
+
+
+# ------------------------------------------------------------------------------ deeply nested JSON ---
+def test_a_400_nested_10000_deep_stays_a_bad_request_and_is_not_retried(fault_gmi: FaultServer) -> None:
+    """Issue 21, item 10: json.loads raised RecursionError reading the reason, and the caller got a
+    retryable APIConnectionError with a Python traceback in its text."""
+    fault_gmi.script(*[Reply(status=400, body=deeply_nested("error"))] * 3)
+    with pytest.raises(litellm.BadRequestError) as info:
+        litellm.completion(model=MODEL, messages=MESSAGES, num_retries=2)
+    assert info.value.status_code == 400
+    assert "Traceback" not in str(info.value)
+    assert fault_gmi.count("/chat/completions") == 1  # a 400 is not retried
+
+
+@pytest.mark.parametrize("key", ["choices", "error"])
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
+def test_a_200_nested_10000_deep_is_a_typed_unreadable_answer(
+    fault_gmi: FaultServer, key: str, stream: bool
+) -> None:
+    fault_gmi.script(Reply(body=deeply_nested(key)))
+
+    def call() -> Any:
+        response = litellm.completion(model=MODEL, messages=MESSAGES, stream=stream, num_retries=0)
+        return list(response) if stream else response
+
+    with pytest.raises(litellm.ServiceUnavailableError) as info:
+        call()
+    assert info.value.status_code == 502
+    assert "not JSON" in str(info.value)
+    assert "Traceback" not in str(info.value)
+    assert "recursion" not in str(info.value).lower()

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from litellm_gmi import catalog, overlay
+from litellm_gmi import catalog, json_limits, overlay
 from litellm_gmi.model_refresh import LIVE_SOURCE, LiveModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +116,88 @@ def test_missing_overlay_is_silent(tmp_path: Path, caplog: pytest.LogCaptureFixt
     with caplog.at_level(logging.DEBUG, logger="litellm_gmi"):
         assert overlay.read_overlay(tmp_path / "absent.json") is None
     assert caplog.text == ""
+
+
+# ------------------------------------------------------------- bad local files never break import ---
+_CHILD = """
+import json, logging
+warnings = []
+class Count(logging.Handler):
+    def emit(self, record):
+        warnings.append(record.getMessage())
+logging.getLogger("litellm_gmi").addHandler(Count(logging.WARNING))
+import litellm_gmi, litellm
+from litellm_gmi import catalog
+model = "deepseek-ai/DeepSeek-V3.2"
+print(json.dumps({
+    "warnings": warnings,
+    "registered": litellm.model_cost["gmi/" + model]["input_cost_per_token"],
+    "shipped": catalog.shipped_catalog()[model]["input_cost_per_token"],
+}))
+"""
+
+
+def _overlay_text(price: str) -> str:
+    row = f'{{"id": "deepseek-ai/DeepSeek-V3.2", "input_cost_per_token": {price}}}'
+    return f'{{"overlay_version": 1, "fetched": "2027-01-15", "models": [{row}]}}'
+
+
+BAD_FILES = {
+    "utf-16": _overlay_text("1e-06").encode("utf-16"),  # PowerShell's `>` writes UTF-16 with a BOM
+    "nested-100000": b'{"overlay_version": 1, "models": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "infinity": _overlay_text("Infinity").encode(),
+    "1e999": _overlay_text("1e999").encode(),  # a JSON number that parses as inf
+}
+
+
+def _import_with_overlay(path: Path) -> dict[str, object]:
+    """``import litellm_gmi`` then ``litellm`` in a fresh interpreter reading ``path`` as the overlay."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        overlay.OVERLAY_ENV: str(path),
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    }
+    done = subprocess.run(  # noqa: S603 - this interpreter, a fixed script
+        [sys.executable, "-c", _CHILD], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_a_bad_overlay_file_leaves_import_working_with_one_warning(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "overlay.json"
+    path.write_bytes(BAD_FILES[name])
+    result = _import_with_overlay(path)
+    assert len(result["warnings"]) == 1, result["warnings"]  # type: ignore[arg-type]
+    assert f"ignoring catalog overlay {path}" in result["warnings"][0]  # type: ignore[index]
+    assert result["registered"] == result["shipped"]
+
+
+def test_a_good_overlay_file_is_applied_without_warning(tmp_path: Path) -> None:
+    """The control for the test above: the same child sees a usable overlay's price."""
+    path = tmp_path / "overlay.json"
+    path.write_text(_overlay_text("1e-06"), encoding="utf-8")
+    result = _import_with_overlay(path)
+    assert result["warnings"] == []
+    assert result["registered"] == 1e-06 != result["shipped"]
+
+
+def test_nan_prices_make_the_overlay_unusable(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "overlay.json"
+    path.write_text(_overlay_text("NaN"), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="litellm_gmi"):
+        assert overlay.read_overlay(path) is None
+    assert "NaN" in caplog.text
+
+
+def test_nesting_depth_ignores_brackets_in_strings() -> None:
+    assert json_limits.depths('{"a": [1, {"b": "[[[\\\\\\"{"}]}') == (0, 3)
+    assert json_limits.depths('"x\\\\" [ ]') == (0, 1)
+    assert json_limits.depths('{"a": [') == (2, 2)

@@ -439,3 +439,71 @@ def test_cassette_holds_no_secret(path: Path) -> None:
         if not value and index + 1 < len(lines):  # YAML list form: "authorization:\n- REDACTED"
             value = lines[index + 1].strip().lstrip("-").strip()
         assert value.strip("'\"") == "REDACTED", f"{match.group(1)} = {value!r} in {path.name}"
+
+
+# ---------------------------------------------------------------------- native routes, error paths ---
+def _echo(status: int, key: str = KEY, org: str = ORG) -> Reply:
+    """An upstream error that echoes the request's key (bare and as a bearer token) and organisation."""
+    return Reply(
+        status=status,
+        body={"error": {"message": f"key {key} for org {org} refused (Authorization: Bearer {key})"}},
+    )
+
+
+NATIVE_CALLS: list[tuple[str, Callable[..., Any]]] = [
+    (
+        "messages",
+        lambda **kw: litellm.anthropic.messages.acreate(
+            model="gmi/anthropic/claude-sonnet-4.6", max_tokens=64, messages=MESSAGES, **kw
+        ),
+    ),
+    ("responses", lambda **kw: litellm.aresponses(model="gmi/openai/gpt-5.2", input="Hi", **kw)),
+]
+
+
+@pytest.mark.skipif(not native_routes_available(), reason="this LiteLLM has no pass-through")
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "stream"])
+@pytest.mark.parametrize("status", [400, 401, 500])
+@pytest.mark.parametrize(("route", "call"), NATIVE_CALLS, ids=[c[0] for c in NATIVE_CALLS])
+async def test_native_route_errors_echoing_credentials_leak_nothing(
+    debug_fault_server: FaultServer,
+    caplog: Any,
+    capfd: Any,
+    route: str,
+    call: Callable[..., Any],
+    status: int,
+    stream: bool,
+) -> None:
+    """Issue 21, item 4: LiteLLM builds these exceptions itself (litellm_gmi.native_errors)."""
+    debug_fault_server.script(*[_echo(status)] * 3)
+    with pytest.raises(openai.APIStatusError) as info:
+        await call(stream=stream, num_retries=0)
+    assert getattr(info.value, "status_code", None) == status
+    assert "****" in str(info.value)
+    assert [s.headers["X-Organization-ID"] for s in debug_fault_server.seen][:1] == [ORG]
+    assert_exception_clean(info.value)
+    assert_logs_clean(caplog, capfd)
+
+
+@pytest.mark.skipif(not native_routes_available(), reason="this LiteLLM has no pass-through")
+@pytest.mark.parametrize(("route", "call"), NATIVE_CALLS, ids=[c[0] for c in NATIVE_CALLS])
+async def test_native_route_errors_mask_credentials_passed_as_arguments(
+    debug_fault_server: FaultServer, route: str, call: Callable[..., Any]
+) -> None:
+    """Not the environment's: the key and organisation given to the call itself."""
+    key, org = "sk-gmi-HYGIENE-argument-Zq81Lm4Xc7", "org-HYGIENE-argument-3f6e"
+    debug_fault_server.script(_echo(401, key, org))
+    with pytest.raises(litellm.AuthenticationError) as info:
+        await call(api_key=key, org_id=org, num_retries=0)
+    assert debug_fault_server.seen[0].headers["X-Organization-ID"] == org
+    for seen in _chain(info.value):
+        for text in (str(seen), repr(seen), repr(seen.args)):
+            assert key not in text
+            assert org not in text
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: BaseException | None = exc
+    while seen is not None:
+        yield seen
+        seen = seen.__cause__ or seen.__context__

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -22,7 +23,7 @@ from litellm_gmi.chat.streaming import (
 from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.errors import GMIError
 
-from fault_server import FaultServer, Reply, chat_answer, good_stream
+from fault_server import FaultServer, Reply, chat_answer, good_stream, never_closing_json
 from fault_server import chunk as fs_chunk
 
 
@@ -298,6 +299,43 @@ def test_a_stream_answered_with_plain_json_keeps_the_content(fault_gmi: FaultSer
 async def test_an_async_stream_answered_with_plain_json_keeps_the_content(fault_gmi: FaultServer) -> None:
     fault_gmi.script(Reply(body=chat_answer("Paris.")))
     assert await _async_text() == "Paris."
+
+
+class _CountedLoads:
+    """``json.loads`` with the characters it is handed added up (every caller in the process), failing
+    past ``limit`` so that an unbounded parser fails at once rather than after minutes of work."""
+
+    def __init__(self, limit: int) -> None:
+        self.chars = 0
+        self.limit = limit
+        self.original = json.loads
+
+    def __call__(self, text: Any, *args: Any, **kwargs: Any) -> Any:
+        self.chars += len(text)
+        if self.chars > self.limit:
+            raise AssertionError(f"json.loads read more than {self.limit} characters for one stream")
+        return self.original(text, *args, **kwargs)
+
+
+@pytest.mark.parametrize("sync", [True, False], ids=["sync", "async"])
+async def test_a_never_closing_plain_json_stream_fails_after_bounded_work(
+    fault_gmi: FaultServer, monkeypatch: pytest.MonkeyPatch, sync: bool
+) -> None:
+    """Issue 21, item 6: 2 MB that opens ``{`` and never closes, in 1 kB lines, was re-parsed whole on
+    every line (quadratic: 74 s for 2 MB, about 1,000 times the body's size handed to json.loads). Now
+    lines are only scanned for brackets, and past MAX_PLAIN_JSON_CHARS the stream fails with a typed
+    error, having parsed less than the body once."""
+    from litellm_gmi.chat.streaming import MAX_PLAIN_JSON_CHARS
+
+    body = never_closing_json(2_000_000)
+    assert len(body) > MAX_PLAIN_JSON_CHARS
+    fault_gmi.script(Reply(body=body))
+    loads = _CountedLoads(limit=20 * len(body))
+    monkeypatch.setattr(json, "loads", loads)
+    with pytest.raises(litellm.ServiceUnavailableError, match="has not closed after") as info:
+        await (asyncio.to_thread(_sync_text) if sync else _async_text())
+    assert loads.chars <= len(body)
+    assert "Traceback" not in str(info.value)
 
 
 async def test_an_async_stream_that_stalls_raises_a_typed_timeout_without_the_key(

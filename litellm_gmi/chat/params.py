@@ -27,6 +27,11 @@ from litellm_gmi.constants import CONTEXT_BEHAVIORS, MAX_STOP_SEQUENCES, PROVIDE
 
 logger = logging.getLogger("litellm_gmi")
 
+MAX_CHOICES: Final = 128
+"""Most completions one call may ask for (``n``): OpenAI's chat API refuses more ("Invalid 'n': integer
+above maximum value. Expected a value <= 128"), and GMI publishes no cap of its own; ``n=10**9`` was sent
+(issue 21, item 11)."""
+
 Check = Callable[[Any], str | None]
 """Returns a reason when the value is invalid, ``None`` when it may be sent."""
 
@@ -131,7 +136,7 @@ PARAMS: Final[tuple[Param, ...]] = (
     Param("frequency_penalty", _number(-2, 2), "-2 to 2"),
     Param("presence_penalty", _number(-2, 2), "-2 to 2"),
     Param("seed", _number(integer=True), "integer"),
-    Param("n", _number(1, integer=True), "at least 1"),
+    Param("n", _number(1, MAX_CHOICES, integer=True), f"1 to {MAX_CHOICES}"),
     Param("logprobs", _of_type(bool, "a boolean"), "boolean"),
     Param("top_logprobs", _number(0, 20, integer=True), "0 to 20"),
     Param("logit_bias", _of_type(dict, "a mapping of token id to bias"), "mapping"),

@@ -7,7 +7,6 @@ handles none of the three the way a caller needs, so this subclass does.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Protocol
@@ -18,10 +17,16 @@ from litellm.llms.openai.chat.gpt_transformation import OpenAIChatCompletionStre
 from litellm.types.utils import ModelResponseStream
 from typing_extensions import override
 
+from litellm_gmi import json_limits
 from litellm_gmi.chat.reasoning import ThinkTagSplitter
 from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.errors import GMIError, StreamCutError, error_in_answer
+
+MAX_PLAIN_JSON_CHARS = 1 << 20
+"""Longest plain JSON answer read from a stream request (1 MiB, about 250,000 tokens of text). Past it
+the stream fails (issue 21, item 6: a body that opened ``{`` and never closed was re-parsed on every
+line, 74 s of CPU on the event loop for 2 MB)."""
 
 
 class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
@@ -41,6 +46,8 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
         self._ended = False  # a finish_reason or [DONE] arrived
         self._chunks = 0
         self._json_lines: list[str] = []  # a plain JSON answer spread over several lines
+        self._json_chars = 0
+        self._json_open = 0  # arrays and objects those lines left open
         self._id: str | None = None
         self.requested_model: str | None = None
         """Set by the provider: named on chunks a server sent without a ``model``."""
@@ -110,13 +117,25 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
         return self._id
 
     def _plain_json_line(self, line: str) -> Any:
-        """Collect a pretty-printed JSON answer line by line until it parses."""
+        """Collect a pretty-printed JSON answer line by line; parse it once, when its brackets close.
+
+        Linear: each line is scanned once for brackets (JSON strings hold no raw newline), and the
+        answer is bounded by :data:`MAX_PLAIN_JSON_CHARS`.
+        """
+        self._json_chars += len(line)
+        if self._json_chars > MAX_PLAIN_JSON_CHARS:
+            raise GMIError(
+                status_code=502,
+                message=f"GMI answered a stream request with a JSON body that has not closed after "
+                f"{MAX_PLAIN_JSON_CHARS} characters (the most read): {self._json_lines[0][:200]!r}",
+            )
         self._json_lines.append(line)
-        try:
-            parsed = json.loads("".join(self._json_lines))
-        except ValueError:
+        self._json_open += json_limits.depths(line)[0]
+        if self._json_open > 0:
             return super()._handle_string_chunk("")
+        parsed = _parse_line("".join(self._json_lines).strip())
         self._json_lines.clear()
+        self._json_chars = 0
         return self.chunk_parser(parsed) if isinstance(parsed, dict) else super()._handle_string_chunk("")
 
     @override
@@ -179,7 +198,7 @@ def _transport_failure(exc: httpx.TransportError, chunks: int) -> Exception:
 
 def _is_json(text: str) -> bool:
     try:
-        json.loads(text)
+        json_limits.loads(text)
     except ValueError:
         return False
     return True
@@ -197,10 +216,11 @@ def _parse_line(text: str) -> Any:
     if payload == "[DONE]":
         return None
     try:
-        return json.loads(payload)
-    except ValueError:
+        return json_limits.loads(payload)
+    except ValueError as exc:
+        why = f" ({exc})" if "nested" in str(exc) else ""
         raise GMIError(
-            status_code=502, message=f"GMI sent a stream line that is not JSON: {text[:200]!r}"
+            status_code=502, message=f"GMI sent a stream line that is not JSON{why}: {text[:200]!r}"
         ) from None
 
 

@@ -18,6 +18,7 @@ from litellm.llms.openai.common_utils import OpenAIError
 from litellm.types.utils import ModelResponse
 from typing_extensions import override
 
+from litellm_gmi import json_limits
 from litellm_gmi.chat import params as gmi_params
 from litellm_gmi.chat import structured_output
 from litellm_gmi.chat.reasoning import split_think
@@ -160,6 +161,8 @@ class GMIChatConfig(OpenAIGPTConfig):
             unreadable = "is not JSON"
         except BaseLLMException:
             raise
+        except RecursionError:  # LiteLLM's json.loads of a body nested thousands deep (issue 21, item 10)
+            unreadable = "is JSON nested too deep to read"
         except Exception:  # JSON of the wrong shape; LiteLLM's text carries a traceback
             unreadable = "is not a chat completion"
         if unreadable:
@@ -201,7 +204,7 @@ class GMIChatConfig(OpenAIGPTConfig):
 def _error_in(raw_response: httpx.Response) -> GMIError | None:
     """The error a 200 answer carries in GMI's envelope (its reason and code), as in a stream."""
     try:
-        body = raw_response.json()
+        body = json_limits.loads(raw_response.text)
     except ValueError:
         return None
     return error_in_answer(body)
