@@ -142,6 +142,14 @@ def _native_routes() -> Status:
     )
 
 
+def _native_error_classes() -> Status:
+    from litellm_gmi.native_errors import CONFIG_CLASSES
+
+    if _native_routes().state == NOT_NEEDED:
+        return Status(NOT_NEEDED, "no pass-through")
+    return _has(*(f"{module}.{name}.get_error_class" for module, name in CONFIG_CLASSES))()
+
+
 def _unsupported_operations() -> Status:
     from litellm_gmi.unsupported import UNSUPPORTED
 
@@ -269,6 +277,14 @@ SEAMS: Final = (
         "GMI's native /v1/messages and /v1/responses are forwarded untranslated",
         "both are bridged over chat completions",
         _native_routes,
+    ),
+    Seam(
+        "OpenAILikeAnthropicMessagesConfig.get_error_class, OpenAILikeResponsesConfig.get_error_class",
+        "class method wrap",
+        "native_errors",
+        "every native-route error body passes through it before LiteLLM builds and logs the exception",
+        "an upstream echoing the key or organisation shows them in native-route errors and logs",
+        _native_error_classes,
     ),
     Seam(
         "ProviderConfigManager.get_custom_provider_video_config",
