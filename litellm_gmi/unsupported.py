@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, Final
 
 import litellm
@@ -99,12 +100,26 @@ def _names() -> list[str]:
     return [name for operation in refused for name in (operation, f"a{operation}")]
 
 
+def _modules(name: str) -> list[ModuleType]:
+    """Where ``name`` is looked up: ``litellm``, and for video ``litellm.videos``, from which the Router
+    (so the proxy's ``/v1/videos``) imports its video functions when it is built."""
+    if name.removeprefix("a") not in VIDEO_OPERATIONS:
+        return [litellm]
+    try:
+        from litellm import videos
+    except ImportError:
+        return [litellm]
+    return [litellm, videos]
+
+
 def install() -> None:
     for name in _names():
-        if hasattr(litellm, name):
-            wrap(litellm, name, _refusing(name))
+        for module in _modules(name):
+            if hasattr(module, name):
+                wrap(module, name, _refusing(name))
 
 
 def uninstall() -> None:
     for name in _names():
-        unwrap(litellm, name)
+        for module in _modules(name):
+            unwrap(module, name)
