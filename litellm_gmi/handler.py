@@ -51,7 +51,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
     """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config.
 
     Also LiteLLM's video config for ``gmi`` (:class:`~litellm_gmi.video_config.GMIVideoConfig`), which
-    LiteLLM 1.108 and later find in the same ``custom_provider_map`` entry.
+    LiteLLMs with the hook (:mod:`litellm_gmi.video_route`) find in the same ``custom_provider_map`` entry.
 
     LiteLLM passes everything after ``model`` and ``messages`` by keyword (``main.completion``), so the
     methods take ``*args, **kwargs`` as LiteLLM's own CustomLLM example does; positional extras fail.

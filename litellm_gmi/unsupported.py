@@ -38,7 +38,7 @@ UNSUPPORTED: Final[dict[str, str]] = {
 
 VIDEO_WAY_OUT: Final = (
     "this LiteLLM has no video hook for custom providers "
-    f"({video_route.VIDEO_SEAM}, LiteLLM 1.108 and later): use litellm_gmi.{{operation}}, "
+    f"({video_route.VIDEO_SEAM}, in LiteLLM 1.108.7 and 1.110.2): use litellm_gmi.{{operation}}, "
     "which takes the same arguments"
 )
 VIDEO_OPERATIONS: Final = ("video_generation", "video_status", "video_content")

@@ -1,6 +1,7 @@
 """GMI's request queue as a LiteLLM ``BaseVideoConfig``: ``litellm.video_generation(model="gmi/Veo3")``.
 
-LiteLLM 1.108 and later look a custom provider's video config up in ``litellm.custom_provider_map``
+LiteLLM releases with the hook (1.108.7 and 1.110.2 have it, 1.109.3 does not) look a custom provider's
+video config up in ``litellm.custom_provider_map``
 (``ProviderConfigManager.get_custom_provider_video_config``: the first entry for the provider whose
 ``custom_handler`` is a ``BaseVideoConfig``). :class:`~litellm_gmi.handler.GMIProvider` is both a
 ``CustomLLM`` and this config, so the one ``gmi`` entry serves chat and video, and a proxy YAML that lists
@@ -18,6 +19,11 @@ to send and reads the answer, with the same code as :mod:`litellm_gmi.media.vide
 * ``video_status``: ``GET /requests/{id}``. ``video_content``: the same GET, then the artifact is fetched
   by :class:`~litellm_gmi.media.queue_client.RequestQueueClient` without GMI's key (``variant="thumbnail"``
   for the thumbnail).
+* ``timeout=`` bounds the submit (LiteLLM passes it to the POST). LiteLLM's status and content handlers
+  take ``timeout`` and drop it (1.108.7 and 1.110.2): their GET is bounded by LiteLLM's client (600 s per
+  read), the artifact download by this package's per-call bound (60 s per read,
+  :func:`~litellm_gmi.media.queue_client.http_timeout`). ``litellm_gmi.video_generation(wait=True,
+  timeout=...)`` bounds a whole wait.
 * The video id is GMI's request id wrapped by LiteLLM's ``encode_video_id_with_provider``, so
   ``video_status`` and ``video_content`` find ``gmi`` from the id alone.
 

@@ -3,7 +3,8 @@
 Feature detection, not version numbers. LiteLLM lets a custom provider serve ``litellm.video_generation``,
 ``video_status``, ``video_content`` (and the proxy's ``/v1/videos``) where
 :data:`VIDEO_SEAM` exists: it returns the ``BaseVideoConfig`` registered for the provider in
-``litellm.custom_provider_map`` (LiteLLM 1.108 and later). :class:`~litellm_gmi.handler.GMIProvider` is that
+``litellm.custom_provider_map``. LiteLLM 1.108.7 and 1.110.2 have it, 1.109.3 does not, which is
+why a version number would not do. :class:`~litellm_gmi.handler.GMIProvider` is that
 config. Without the seam LiteLLM's video functions cannot reach ``gmi``: there
 :mod:`litellm_gmi.unsupported` makes them refuse ``gmi`` with a pointer to
 :func:`litellm_gmi.video_generation`, which works on every supported release.

@@ -26,7 +26,7 @@ from litellm_gmi.video_route import litellm_routes_video
 from fault_server import FaultServer, Reply
 
 HOOK = litellm_routes_video()
-needs_hook = pytest.mark.skipif(not HOOK, reason="this LiteLLM has no custom-provider video hook (< 1.108)")
+needs_hook = pytest.mark.skipif(not HOOK, reason="this LiteLLM has no custom-provider video hook")
 POLL_LIMIT = 400
 """Status polls allowed before a test gives up on the emulator finishing a job (it takes ~0.1 s)."""
 
