@@ -36,6 +36,7 @@ from litellm_gmi.http_clients import (
     pooled_async_client,
     pooled_sync_client,
 )
+from litellm_gmi.video_config import GMIVideoConfig
 
 _INNER_PROVIDER = "custom"
 """Label for the inner LiteLLM call. ``"gmi"`` is not an ``LlmProviders`` value, and LiteLLM before 1.89
@@ -70,12 +71,19 @@ ORG_ID_KWARG = "org_id"
 argument before a custom provider sees it."""
 
 
-class GMIProvider(CustomLLM):
+class GMIProvider(CustomLLM, GMIVideoConfig):
     """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config.
+
+    Also LiteLLM's video config for ``gmi`` (:class:`~litellm_gmi.video_config.GMIVideoConfig`), which
+    LiteLLMs with the hook (:mod:`litellm_gmi.video_route`) find in the same ``custom_provider_map`` entry.
 
     LiteLLM passes everything after ``model`` and ``messages`` by keyword (``main.completion``), so the
     methods take ``*args, **kwargs`` as LiteLLM's own CustomLLM example does; positional extras fail.
     """
+
+    # CustomLLM's base (BaseLLM) has a no-op ``validate_environment`` of its own, first in the MRO; LiteLLM
+    # never calls it on a custom handler, while its video handler needs the config's (GMI's key).
+    validate_environment = GMIVideoConfig.validate_environment
 
     def __init__(self) -> None:
         super().__init__()

@@ -9,6 +9,10 @@ One private write, needed from LiteLLM 1.81.3 on: those releases ship a built-in
 ``litellm.llms.openai_like.json_loader.JSONProviderRegistry._providers`` and kept for
 :func:`unregister`. tests/test_registration.py fails if an upgrade moves or renames that structure.
 
+Video: ``gmi_provider`` is also LiteLLM's video config for ``gmi`` (:mod:`litellm_gmi.video_config`),
+found in the same map entry by LiteLLMs that have the hook (1.108.7, 1.110.2);
+:mod:`litellm_gmi.video_route` decides and logs which video path the installed LiteLLM gets.
+
 Public LiteLLM functions wrapped for ``gmi`` calls only, and restored by :func:`unregister`:
 ``get_supported_openai_params`` (:mod:`litellm_gmi.supported_params`), ``completion_with_retries``
 (:mod:`litellm_gmi.retries`) and the operations GMI does not serve (:mod:`litellm_gmi.unsupported`).
@@ -22,7 +26,7 @@ from typing import Any
 
 import litellm
 
-from litellm_gmi import hooks
+from litellm_gmi import hooks, video_route
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.handler import gmi_provider
 
@@ -72,6 +76,7 @@ def register(*, override_builtin: bool = True) -> None:
 
     register_catalog()
     hooks.install()
+    video_route.log_route()
     _check_seams_once()
 
 

@@ -4,7 +4,9 @@
 entry points never reach a custom provider: for ``gmi/`` they raised ``ValueError: 'gmi' is not a valid
 LlmProviders`` (``speech``, ``transcription``), an ``APIConnectionError`` with status 500 that a Router
 or proxy retries (``rerank``), a ``ValueError`` about image-variation providers, or, for
-``moderation``, sent the input to OpenAI under the ``gmi/`` name. So each of those functions (and its
+``moderation``, sent the input to OpenAI under the ``gmi/`` name. The video functions join them on
+releases without LiteLLM's custom video hook (:mod:`litellm_gmi.video_route`), where they said
+"'gmi' is not a valid LlmProviders". So each of those functions (and its
 async twin) is wrapped (:mod:`litellm_gmi.patching`): a ``gmi`` call raises
 :class:`BadRequestError` (status 400, which ``litellm.utils.should_retry`` and the Router never
 retry) naming the operation, the provider and what to use instead; any other call is untouched.
@@ -15,11 +17,13 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, Final
 
 import litellm
 from litellm.exceptions import BadRequestError
 
+from litellm_gmi import video_route
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.patching import names_provider, unwrap, wrap
 
@@ -32,13 +36,22 @@ UNSUPPORTED: Final[dict[str, str]] = {
 }
 """Each operation and its way out; ``a<name>`` (the async twin) is wrapped alongside."""
 
+VIDEO_WAY_OUT: Final = (
+    "this LiteLLM has no video hook for custom providers "
+    f"({video_route.VIDEO_SEAM}, in LiteLLM 1.108.7 and 1.110.2): use litellm_gmi.{{operation}}, "
+    "which takes the same arguments"
+)
+VIDEO_OPERATIONS: Final = ("video_generation", "video_status", "video_content")
+"""Refused for ``gmi`` only where LiteLLM cannot route them to us (:mod:`litellm_gmi.video_route`)."""
+
 
 def error_for(operation: str, model: Any) -> BadRequestError:
     """The error a ``gmi`` call to ``operation`` raises."""
     label = operation.removeprefix("a")
-    label = label if label in UNSUPPORTED else operation
+    label = label if label in UNSUPPORTED or label in VIDEO_OPERATIONS else operation
+    way_out = VIDEO_WAY_OUT.format(operation=operation) if label in VIDEO_OPERATIONS else UNSUPPORTED[label]
     return BadRequestError(
-        message=f"{PROVIDER} does not support {operation} (litellm.{operation}): {UNSUPPORTED[label]}.",
+        message=f"{PROVIDER} does not support {operation} (litellm.{operation}): {way_out}.",
         model=str(model or ""),
         llm_provider=PROVIDER,
     )
@@ -57,7 +70,7 @@ def _refusing(operation: str) -> Callable[[Callable[..., Any]], Callable[..., An
             extra = extra if isinstance(extra, dict) else {}
             model = bound.get("model", extra.get("model"))
             provider = bound.get("custom_llm_provider", extra.get("custom_llm_provider"))
-            return model if names_provider(model, provider, PROVIDER) else None
+            return (model or "") if names_provider(model, provider, PROVIDER) else None
 
         if inspect.iscoroutinefunction(original):
 
@@ -83,15 +96,30 @@ def _refusing(operation: str) -> Callable[[Callable[..., Any]], Callable[..., An
 
 
 def _names() -> list[str]:
-    return [name for operation in UNSUPPORTED for name in (operation, f"a{operation}")]
+    refused = [*UNSUPPORTED, *(() if video_route.litellm_routes_video() else VIDEO_OPERATIONS)]
+    return [name for operation in refused for name in (operation, f"a{operation}")]
+
+
+def _modules(name: str) -> list[ModuleType]:
+    """Where ``name`` is looked up: ``litellm``, and for video ``litellm.videos``, from which the Router
+    (so the proxy's ``/v1/videos``) imports its video functions when it is built."""
+    if name.removeprefix("a") not in VIDEO_OPERATIONS:
+        return [litellm]
+    try:
+        from litellm import videos
+    except ImportError:
+        return [litellm]
+    return [litellm, videos]
 
 
 def install() -> None:
     for name in _names():
-        if hasattr(litellm, name):
-            wrap(litellm, name, _refusing(name))
+        for module in _modules(name):
+            if hasattr(module, name):
+                wrap(module, name, _refusing(name))
 
 
 def uninstall() -> None:
     for name in _names():
-        unwrap(litellm, name)
+        for module in _modules(name):
+            unwrap(module, name)

@@ -49,6 +49,8 @@ from test_proxy_config import (
 )
 
 from gmi_emulator import Fault, GMIEmulator
+from gmi_emulator.queue.artifacts import MEDIA
+from litellm_gmi.video_route import litellm_routes_video
 
 FLEET = Path(__file__).resolve().parents[1] / "proxy_config.fleet.yaml"
 SETTINGS = yaml.safe_load(FLEET.read_text())
@@ -233,10 +235,16 @@ class Worker:
             time.sleep(0.1)
 
     def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
-        """POST over this worker's connection, and prove that connection carried it."""
+        return self.request("POST", path, json=body)
+
+    def get(self, path: str) -> httpx.Response:
+        return self.request("GET", path)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send over this worker's connection, and prove that connection carried it."""
         if time.monotonic() - self.used > self.IDLE_LIMIT:
             self._reconnect()
-        response = self.client.post(path, json=body)
+        response = self.client.request(method, path, **kwargs)
         self.used = time.monotonic()
         assert _client_address(response) == self.address, (
             "the connection closed: another worker may have served"
@@ -359,14 +367,44 @@ def test_tpm_limit_holds_across_workers(workers: tuple[Worker, Worker], gmi_emul
 
 
 # ------------------------------------------------------------------------------------ video (queue) ---
-def test_proxy_video_route_refuses_gmi(workers: tuple[Worker, Worker], gmi_emulator: GMIEmulator) -> None:
-    """LiteLLM's /v1/videos looks providers up in its ``LlmProviders`` enum, which has no ``gmi``; this
-    fails the day it works, so the fleet docs can stop pointing video users at the package functions."""
-    response = workers[0].post("/v1/videos", {"model": "gmi/Veo3", "prompt": "waves", "seconds": "8"})
+def test_proxy_video_route_serves_gmi_from_any_worker(
+    workers: tuple[Worker, Worker], gmi_emulator: GMIEmulator
+) -> None:
+    """Where LiteLLM routes custom providers' video (litellm_gmi.video_route), a job created through one
+    worker's /v1/videos is polled and downloaded through the other with one submit; elsewhere the route
+    answers a 400 naming litellm_gmi's functions, and GMI's queue is never called."""
+    a, b = workers
+    store = gmi_emulator.state.queue
+    step, store.step = store.step, 0.02
+    try:
+        created = a.post("/v1/videos", {"model": "gmi/Veo3", "prompt": "waves", "seconds": "8"})
+        _video_served_by(b, created, gmi_emulator)
+    finally:
+        store.step = step
 
-    assert response.status_code == 500
-    assert "'gmi' is not a valid LlmProviders" in response.json()["error"]["message"]
-    assert not [r for r in gmi_emulator.requests.snapshot() if "requestqueue" in r.path]
+
+def _video_served_by(b: Worker, created: httpx.Response, gmi_emulator: GMIEmulator) -> None:
+    if not litellm_routes_video():
+        assert created.status_code == 400, created.text
+        assert "litellm_gmi.avideo_generation" in created.json()["error"]["message"]
+        assert not [r for r in gmi_emulator.requests.snapshot() if "requestqueue" in r.path]
+        return
+    assert created.status_code == 200, created.text
+    video_id = created.json()["id"]
+    for _ in range(200):
+        status = b.get(f"/v1/videos/{video_id}")
+        assert status.status_code == 200, status.text
+        if status.json()["status"] == "completed":
+            break
+        time.sleep(0.05)
+    assert status.json()["status"] == "completed"
+    content = b.get(f"/v1/videos/{video_id}/content")
+    assert content.status_code == 200, content.text
+    assert content.content == MEDIA["mp4"][1]
+    submits = [r for r in gmi_emulator.requests.snapshot() if r.method == "POST" and "requestqueue" in r.path]
+    assert [r.json for r in submits] == [
+        {"model": "Veo3", "payload": {"prompt": "waves", "durationSeconds": "8"}}
+    ]
 
 
 _POLL = """

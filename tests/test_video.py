@@ -1,4 +1,5 @@
-"""Video functions shaped like LiteLLM's (``litellm.video_generation`` cannot take a ``gmi`` provider)."""
+"""``litellm_gmi.video_generation`` and friends, which work on every supported LiteLLM (LiteLLM's own
+video API reaching ``gmi/`` where it can is tests/test_video_litellm.py)."""
 
 from __future__ import annotations
 
@@ -89,12 +90,6 @@ async def test_async_video_with_uploaded_reference(fast_queue):
         payload = next(r.json for r in fast_queue.requests if r.path.endswith("/requests"))["payload"]
         assert payload["durationSeconds"] == "8"
         assert payload["image"].endswith(".png")
-
-
-def test_litellm_video_generation_still_rejects_custom_providers(gmi_env):
-    """The reason these functions exist; if this starts passing, plug into LiteLLM instead."""
-    with pytest.raises(Exception, match="not a valid LlmProviders"):
-        litellm.video_generation(model="gmi/Veo3", prompt="x")
 
 
 def test_family_parameter_names():

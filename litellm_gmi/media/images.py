@@ -13,9 +13,13 @@ keyword arguments become payload fields verbatim, because each GMI model names i
 URLs are uploaded first and sent as the ``image`` list; a string that is not a URL is read as a local
 path only for a caller in this process, never through LiteLLM's proxy (:mod:`litellm_gmi.media.inputs`).
 
-LiteLLM drops OpenAI's ``n``, ``size``, ``quality``, ``style``, ``response_format`` and ``user`` before a
-custom provider is called (``get_optional_params_image_gen`` keeps only provider-specific keyword
-arguments for a provider without a built-in config, on 1.81 and 1.106 alike): pass them in
+OpenAI's ``n``, ``size``, ``quality``, ``style``, ``response_format`` and ``user`` depend on the LiteLLM
+release. From 1.109 (1.109.3 and 1.110.2 checked) ``get_optional_params_image_gen`` hands them to a
+``custom_provider_map`` provider unmapped (``litellm.utils._takes_openai_image_params_unmapped``):
+``response_format="b64_json"`` then returns the bytes, ``user`` is left out (GMI has no such field), and
+``size``, ``quality``, ``style`` and ``n`` become payload fields under those names (seedream's ``size``
+takes ``"WxH"`` or ``"2K"``; ``n`` is no GMI field: use the model's ``max_images``). Earlier releases
+(1.81.1 and 1.108.7 checked) drop all six before a custom provider is called: there pass them in
 ``extra_body={...}`` or use the model's own names.
 """
 

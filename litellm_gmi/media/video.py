@@ -1,12 +1,12 @@
 """``litellm_gmi.video_generation`` and friends: LiteLLM's video API shape, on GMI's request queue.
 
-Why package functions and not ``litellm.video_generation(model="gmi/...")``: LiteLLM's video entry points
-(``litellm/videos/main.py``) resolve the provider with ``litellm.LlmProviders(custom_llm_provider)`` and
-then ``ProviderConfigManager.get_provider_video_config``, a hard-coded ``if`` chain; ``CustomLLM`` has
-no video hooks. ``gmi`` is not an ``LlmProviders`` member, so every call fails with "'gmi' is not a valid
-LlmProviders" on 1.81.1 and 1.106.2 (checked again for this module); plugging in would mean patching
-LiteLLM's enum and its config lookup. These functions keep LiteLLM's signatures and return its
-``VideoObject`` (present on both versions), so switching later is a change of import.
+Two front doors, one implementation. Where LiteLLM lets a custom provider serve video (1.108.7 and
+1.110.2, not 1.109.3: :mod:`litellm_gmi.video_route`), ``litellm.video_generation(model="gmi/Veo3")``,
+``video_status``, ``video_content`` and the proxy's ``/v1/videos`` reach GMI through
+:class:`~litellm_gmi.video_config.GMIVideoConfig`. These functions work on every supported release (on
+older ones LiteLLM's own refuse ``gmi/`` and point here), and add ``wait=True``. Both build the payload
+with :func:`prepare` / :meth:`VideoJob.payload`, read answers with :func:`to_video` and
+:func:`content_url`, and send through :class:`~litellm_gmi.media.protocol.QueueProtocol`'s calls.
 
 ``video_id`` is GMI's ``request_id``. Statuses map to OpenAI's: created/queued/dispatched → ``queued``,
 processing → ``in_progress``, success → ``completed``, failed/cancelled → ``failed`` (GMI's own status is
@@ -55,9 +55,9 @@ _NOT_PAYLOAD = frozenset(
 class Connection:
     """How to reach GMI for one call: the client's constructor arguments."""
 
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)
     api_base: str | None = None
-    org_id: str | None = None
+    org_id: str | None = field(default=None, repr=False)
     headers: dict[str, str] = field(default_factory=dict, repr=False)
     timeout: float = DEFAULT_HTTP_TIMEOUT
     """Each HTTP call's bound (the caller's ``timeout`` when shorter than the default)."""
