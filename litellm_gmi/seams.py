@@ -288,13 +288,14 @@ SEAMS: Final = (
     ),
     Seam(
         "ProviderConfigManager.get_custom_provider_video_config",
-        "extension point (1.108+)",
-        "media",
-        "litellm.video_generation and the proxy's /v1/videos reach a custom provider's BaseVideoConfig",
-        "video goes through litellm_gmi.video_generation only",
+        "extension point (young)",
+        "video_config, video_route",
+        "litellm.video_generation and the proxy's /v1/videos reach a custom provider's BaseVideoConfig "
+        "(present in 1.108.7 and 1.110.2, absent in 1.109.3)",
+        "video goes through litellm_gmi.video_generation only; LiteLLM's video functions refuse gmi/",
         _has(
             "litellm.utils.ProviderConfigManager.get_custom_provider_video_config",
-            optional_before="no custom video configs before LiteLLM 1.108: litellm_gmi.video_generation",
+            optional_before="no custom video configs here: litellm_gmi.video_generation",
         ),
     ),
 )
