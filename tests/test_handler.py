@@ -228,10 +228,12 @@ def test_minimax_thinking_toggle_reaches_gmi(vcr: Any) -> None:
     assert sent(vcr)["reasoning_effort"] == "low"
 
 
-def test_reasoning_effort_is_refused_for_a_model_that_does_not_reason(gmi_env: Any) -> None:
+def test_reasoning_effort_is_refused_where_the_catalog_says_gmi_refuses_it(
+    gmi_env: Any, refusing_model: str
+) -> None:
     """LiteLLM's own check, answered by our table (tests/test_recovered.py has the accepted side)."""
     with pytest.raises(litellm.UnsupportedParamsError, match="allowed_openai_params"):
-        litellm.completion(model=MODEL, messages=MESSAGES, reasoning_effort="high")
+        litellm.completion(model=f"gmi/{refusing_model}", messages=MESSAGES, reasoning_effort="high")
     assert gmi_env.requests == []
 
 
