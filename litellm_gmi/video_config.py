@@ -35,7 +35,7 @@ read by the answer transform or :meth:`get_error_class` of the same call (one th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -207,13 +207,17 @@ class GMIVideoConfig(BaseVideoConfig):
 
     @staticmethod
     def _reference_url(reference: Any, litellm_params: Any) -> str | None:
-        """A URL as given; a file is uploaded first (a blocking upload, also on LiteLLM's async path)."""
-        from litellm_gmi.media.inputs import classify
+        """A URL as given; a file is uploaded first (a blocking upload, also on LiteLLM's async path).
+
+        A path string is read only outside the proxy (:func:`~litellm_gmi.media.inputs.local_paths_allowed`).
+        """
+        from litellm_gmi.media.inputs import classify, local_paths_allowed
 
         if reference is None:
             return None
+        call = litellm_params if isinstance(litellm_params, Mapping) else None
         try:
-            ref = classify(reference)
+            ref = classify(reference, local_paths=local_paths_allowed(call))
         except (TypeError, ValueError) as exc:
             raise _bad_request(str(exc)) from None
         if isinstance(ref, str):
