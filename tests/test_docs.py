@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text()
+DOCS = ROOT / "docs"
 
 
 def _setup_commands() -> list[str]:
@@ -30,13 +31,33 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert f'TEST_COMMAND="{test}"' in (ROOT / ".ci" / "run").read_text()
 
 
-def test_readme_media_example_runs_against_the_emulator(
+def test_readme_starts_where_a_newcomer_starts() -> None:
+    """Under 350 lines; its first 80 hold the install from a clone and an offline first call."""
+    lines = README.splitlines()
+    first_screen = "\n".join(lines[:80])
+    assert len(lines) < 350
+    assert 'pip install -e ".[test]" -e ./emulator' in first_screen
+    assert "litellm.completion(" in first_screen
+    assert "GMIEmulator" in first_screen
+    assert "not on PyPI" in first_screen.replace("**", "").replace("Not on", "not on")
+
+
+def test_every_docs_page_is_linked_from_the_readme() -> None:
+    linked = set(re.findall(r"\]\(docs/([\w.-]+\.md)", README))
+    assert {page.name for page in DOCS.glob("*.md")} <= linked
+
+
+def test_no_doc_cites_a_file_outside_the_repository() -> None:
+    for page in [ROOT / "README.md", *DOCS.glob("*.md")]:
+        assert "shared/reference" not in page.read_text(), page.name
+
+
+def test_media_page_example_runs_against_the_emulator(
     gmi_env: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    media = README.split("## Media", 1)[1].split("\n## ", 1)[0]
-    code = re.findall(r"```python\n(.*?)```", media, flags=re.DOTALL)[0]
+    code = re.findall(r"```python\n(.*?)```", (DOCS / "media.md").read_text(), flags=re.DOTALL)[0]
     monkeypatch.chdir(tmp_path)
-    exec(compile(code, "README.md#media", "exec"), {})  # noqa: S102 - the README's own example
+    exec(compile(code, "docs/media.md", "exec"), {})  # noqa: S102 - the page's own example
     assert (tmp_path / "waves.mp4").stat().st_size > 0
 
 

@@ -1,4 +1,4 @@
-"""The parameter table: what is accepted, renamed, refused, and what the README documents."""
+"""The parameter table: what is accepted, renamed, refused, and what docs/parameters.md documents."""
 
 from __future__ import annotations
 
@@ -249,9 +249,9 @@ def test_none_values_are_not_sent() -> None:
     assert prep({"temperature": None, "top_k": None}) == {}
 
 
-def test_readme_table_lists_every_parameter_and_its_wire_name() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
-    section = readme.split("## Parameters", 1)[1].split("\n## ", 1)[0]
+def test_docs_table_lists_every_parameter_and_its_wire_name() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "parameters.md").read_text()
+    section = page.split("## The table", 1)[1].split("\n## ", 1)[0]
     rows = dict(re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|", section, flags=re.MULTILINE))
     assert set(rows) == {p.name for p in params.PARAMS}
     for p in params.PARAMS:
