@@ -10,7 +10,7 @@ import sys
 
 INSTALL_HINT = (
     "the GMI emulator is not installed: run `pip install ./emulator` in a clone of litellm-gmi "
-    "(or install `litellm-gmi[emulator]`)"
+    "(it is not on PyPI)"
 )
 
 
