@@ -8,6 +8,7 @@ shared/reference/litellm_extension_points.md §3a, and GMI errors mapped to Lite
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import math
 import weakref
@@ -16,6 +17,7 @@ from typing import Any
 
 import litellm
 from litellm.exceptions import BadRequestError
+from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
 from litellm.llms.base_llm.chat.transformation import BaseLLMException
 from litellm.llms.custom_httpx.llm_http_handler import BaseLLMHTTPHandler
 from litellm.llms.custom_llm import CustomLLM
@@ -102,8 +104,11 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
 
     @override
     async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
+        """A non-streamed async call, or an async stream :mod:`litellm_gmi.caller_loop` made awaitable."""
         unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
+        if caller_loop.take(_litellm_params(kwargs).get("litellm_call_id")):
+            return await self._opened_stream(model, messages, args, kwargs, secrets, unknown_price)  # type: ignore[return-value]
         try:
             response: ModelResponse = await self._call(
                 model, messages, *args, is_async=True, stream=False, **kwargs
@@ -132,27 +137,45 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
     def astreaming(  # type: ignore[override]
         self, model: str, messages: list[Any], *args: Any, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        """Open the stream now when called from ``acompletion``'s worker thread, else at first iteration.
+        """An async stream that opens at its first iteration: for calls :mod:`litellm_gmi.caller_loop`
+        could not make awaitable (a positional model, fallbacks, mocks, a cache, a missing hook).
 
-        LiteLLM calls this without awaiting it (see :mod:`litellm_gmi.caller_loop`); opening the
-        request here, on the caller's loop, makes a 429 or 5xx before the first byte raise inside
-        ``acompletion`` as its typed class, where ``num_retries``, Router and proxy retries see it.
         LiteLLM's ``CustomLLM`` declares a coroutine, but ``main.completion`` hands what this returns
-        straight to ``CustomStreamWrapper``, which iterates it without awaiting (1.81.1 to 1.109.1):
-        the supertype's type is wrong here.
+        straight to ``CustomStreamWrapper``, which iterates it without awaiting (1.81.1 to 1.110.2):
+        the supertype's type is wrong here. Nothing here waits: it runs on the loop's default executor.
         """
-        hooks.install()  # back after a proxy config replaced litellm.callbacks
+        if not hooks.installed():
+            caller_loop.warn_hook_missing()
+            hooks.install()  # back for the next call, after a proxy config replaced litellm.callbacks
         unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
         opening = functools.partial(self._open_async_stream, model, messages, args, kwargs, secrets)
-        loop = caller_loop.caller_loop()
-        if loop is None:
-            return self._async_chunks(model, secrets, opening, unknown_price)
-        opened = caller_loop.run_on_caller_loop(loop, opening())
+        return self._async_chunks(model, secrets, opening, unknown_price)
+
+    async def _opened_stream(
+        self,
+        model: str,
+        messages: list[Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        secrets: tuple[str, ...],
+        unknown_price: bool,
+    ) -> CustomStreamWrapper:
+        """Send the streamed request on this (the caller's) loop; LiteLLM's stream wrapper once GMI said 200.
+
+        Raises GMI's error before the first byte as its typed class, inside ``acompletion``. The wrapper
+        is the one ``completion()`` builds for a stream (same model, provider and logging object), and
+        the logging object is told it streams, as the ``@client`` wrapper would have.
+        """
+        logging_obj = kwargs.get("logging_obj")
+        caller_loop.mark_streamed(logging_obj)
+        opened = await self._open_async_stream(model, messages, args, kwargs, secrets)
         chunks = self._async_chunks(model, secrets, functools.partial(_already, opened), unknown_price)
         # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
-        weakref.finalize(chunks, caller_loop.close_on_loop, loop, opened[1].close)
-        return chunks
+        weakref.finalize(chunks, caller_loop.close_on_loop, asyncio.get_running_loop(), opened[1].close)
+        return CustomStreamWrapper(
+            completion_stream=chunks, model=model, custom_llm_provider=PROVIDER, logging_obj=logging_obj
+        )
 
     async def _open_async_stream(
         self,
@@ -164,7 +187,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
     ) -> tuple[Any, ClosingAsyncClient]:
         """Send the request and return LiteLLM's stream once GMI answered 200, with its open response.
 
-        Runs on the caller's loop: LiteLLM keys its pooled async clients by the running loop.
+        Runs on the caller's loop (LiteLLM keys its pooled async clients by the running loop).
         """
         client = ClosingAsyncClient(pooled_async_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:

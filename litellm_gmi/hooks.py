@@ -7,8 +7,9 @@ and 1.3% of an async one (bench, LiteLLM 1.106.2); one logger does both jobs, in
 ``async_pre_call_deployment_hook`` (awaited for each logger by
 ``litellm.utils.async_pre_call_deployment_hook`` on the caller's loop, just before an async call):
 
-* remember the caller's event loop (:mod:`litellm_gmi.caller_loop`), so ``acompletion(stream=True)``
-  opens its stream inside ``acompletion``, where retries see its errors;
+* turn a ``gmi/`` ``acompletion(stream=True)`` into a call ``acompletion`` awaits on the caller's loop
+  (:mod:`litellm_gmi.caller_loop`), so the stream opens inside ``acompletion``, where retries see its
+  errors, without holding a thread;
 * route ``/v1/messages`` and ``/v1/responses`` to GMI's own endpoints (:mod:`litellm_gmi.native_routes`),
   on LiteLLM releases that can (1.106 and later), with credentials masked in their errors
   (:mod:`litellm_gmi.native_errors`).
@@ -29,7 +30,7 @@ Route = Callable[[dict[str, Any], Any], "dict[str, Any] | None"]
 
 
 class GMIHooks(CustomLogger):
-    """Changes nothing in a call but a ``gmi/`` call to a native endpoint; records the caller's loop."""
+    """Changes nothing in a call but a ``gmi/`` async stream or a ``gmi/`` call to a native endpoint."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -40,7 +41,9 @@ class GMIHooks(CustomLogger):
     async def async_pre_call_deployment_hook(
         self, kwargs: dict[str, Any], call_type: Any
     ) -> dict[str, Any] | None:
-        caller_loop.remember_running_loop()
+        converted = caller_loop.convert(kwargs, call_type)
+        if converted is not None:
+            return converted
         return self.route(kwargs, call_type) if self.route is not None else None
 
 

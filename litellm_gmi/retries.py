@@ -21,8 +21,11 @@ openai-python's rule since its PR #3555 (July 2026), ``MAX_RETRY_AFTER_DELAY = 2
 ``openai/_constants.py``; before it the SDK honoured at most 60 s and backed off past that.
 
 The first try's error is the exception LiteLLM is handling when it calls the wrapper
-(``sys.exc_info()``), so a 400 is not sent twice. The Router keeps its own retries (it already uses
-``litellm.utils.should_retry`` and honours ``Retry-After``) and never reaches this code.
+(``sys.exc_info()``), so a 400 is not sent twice. LiteLLM hands the wrapper ``acompletion`` without its
+``@client`` wrapper (``original_function``), so no deployment hook sees a retry: each try of an async
+stream is made awaitable here instead (:func:`litellm_gmi.caller_loop.for_one_try`). The Router keeps
+its own retries (it already uses ``litellm.utils.should_retry`` and honours ``Retry-After``) and never
+reaches this code.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from typing import Any, Final
 import litellm
 from litellm.exceptions import APIConnectionError, Timeout
 
+from litellm_gmi import caller_loop
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.patching import names_provider, unwrap, wrap
 
@@ -154,11 +158,11 @@ def _aretrying(original: Callable[..., Any]) -> Callable[..., Any]:
         for retry in range(retries):
             await asyncio.sleep(_wait_before(retry, error))
             try:
-                return await call(*args, **kwargs)
+                return await call(*args, **caller_loop.for_one_try(kwargs))
             except Exception as exc:  # classified by _wait_before on the next turn
                 error = exc
         if error is None:  # num_retries=0 outside a failed call: just the call
-            return await call(*args, **kwargs)
+            return await call(*args, **caller_loop.for_one_try(kwargs))
         raise error
 
     acompletion_with_retries.__doc__ = original.__doc__

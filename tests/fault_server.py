@@ -46,6 +46,10 @@ class Reply:
     ``stall``  nothing at all for ``stall`` seconds, then the connection closes;
     ``raw``    ``body`` bytes written verbatim, then the connection closes;
     ``cooperative`` an answer made from the request (see the module docstring).
+
+    Any kind can hold its status line back: ``gate`` waits until that event is set (a slow upstream the
+    test releases), then ``delay`` sleeps that many seconds. :attr:`FaultServer.max_held` shows how
+    many requests such replies held at once.
     """
 
     kind: str = "json"
@@ -57,6 +61,8 @@ class Reply:
     reset_after: int | None = None
     stall_after: int | None = None
     stall: float = 0.0
+    delay: float = 0.0
+    gate: threading.Event | None = None
 
 
 @dataclass
@@ -404,6 +410,10 @@ class FaultServer:
         self._lock = threading.Lock()
         self.seen: list[Seen] = []
         self.open_connections = 0
+        self.held = 0
+        """Requests whose reply holds its status line back (``gate``/``delay``), not yet fully answered."""
+        self.max_held = 0
+        """The most requests :attr:`held` at once since the last :meth:`clear`."""
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.owner = self
         self._thread = threading.Thread(target=self._server.serve_forever, name="fault-server", daemon=True)
@@ -442,6 +452,7 @@ class FaultServer:
             self._routes.clear()
             self.seen.clear()
             self.default = Reply()
+            self.max_held = self.held
 
     def next_reply(self, method: str = "", path: str = "") -> Reply:
         with self._lock:
@@ -462,6 +473,11 @@ class FaultServer:
     def count(self, path_suffix: str = "", method: str | None = None) -> int:
         with self._lock:
             return sum(1 for s in self.seen if s.path.endswith(path_suffix) and method in (None, s.method))
+
+    def _held(self, delta: int) -> None:
+        with self._lock:
+            self.held += delta
+            self.max_held = max(self.max_held, self.held)
 
     def _connections(self, delta: int) -> None:
         with self._lock:
@@ -534,11 +550,20 @@ class _Handler(BaseHTTPRequestHandler):
         self._body = body
         reply = owner.next_reply(self.command, self.path)
         handler = getattr(self, f"_reply_{reply.kind}")
+        holds = reply.gate is not None or reply.delay > 0
+        if holds:
+            owner._held(+1)
         try:
+            if reply.gate is not None:
+                reply.gate.wait()
+            if reply.delay > 0:  # tests record time.sleep (tests/sleep_recorder.py): none unasked
+                time.sleep(reply.delay)
             handler(reply)
             self.wfile.flush()
             seen.delivered = True
         finally:
+            if holds:
+                owner._held(-1)
             seen.answered.set()
 
     def _reply_cooperative(self, reply: Reply) -> None:

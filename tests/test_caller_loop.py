@@ -1,7 +1,8 @@
 """``acompletion(stream=True)`` opens the stream itself, so its errors are retried (issue 14, item 2).
 
 Against the independent fault server. The last tests pin the LiteLLM internals
-:mod:`litellm_gmi.caller_loop` relies on; they fail the day LiteLLM changes them.
+:mod:`litellm_gmi.caller_loop` relies on; they fail the day LiteLLM changes them. That the open holds
+no thread is tests/test_stream_concurrency.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from litellm.llms.custom_llm import CustomLLM, custom_chat_llm_router
 from test_http_clients import open_sockets
 
 import litellm_gmi
-from litellm_gmi import hooks
+from litellm_gmi import caller_loop, handler, hooks
 from litellm_gmi.compat import _release
 
 from fault_server import FaultServer, Reply, good_stream
@@ -103,24 +104,106 @@ async def test_without_the_hook_the_stream_still_works_lazily(fault_gmi: FaultSe
     assert hooks.installed()
 
 
+async def test_router_falls_back_on_a_streamed_429(fault_gmi: FaultServer) -> None:
+    fault_gmi.route("POST", "/v1/chat/completions", RATE_LIMITED)
+    fault_gmi.route(
+        "POST", "/backup/v1/chat/completions", Reply(kind="sse", events=good_stream("Par", "is."))
+    )
+    router = litellm.Router(
+        model_list=[
+            {"model_name": "ds", "litellm_params": {"model": MODEL}},
+            {
+                "model_name": "ds-backup",
+                "litellm_params": {"model": MODEL, "api_base": f"{fault_gmi.root}/backup/v1"},
+            },
+        ],
+        fallbacks=[{"ds": ["ds-backup"]}],
+        num_retries=0,
+    )
+    stream = await router.acompletion(model="ds", messages=MESSAGES, stream=True)
+    assert await _text(stream) == "Paris."
+    assert fault_gmi.count("/backup/v1/chat/completions") == 1
+    assert fault_gmi.count("/chat/completions") == 2
+
+
+async def test_a_stream_is_logged_as_one_stream(fault_gmi: FaultServer) -> None:
+    """Callbacks see the call as LiteLLM's own streams: ``stream=True``, one success, the whole text."""
+    recorder = _SuccessRecorder()
+    litellm.callbacks.append(recorder)
+    try:
+        fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is.")))
+        stream = await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True)
+        assert await _text(stream) == "Paris."
+        for _ in range(200):  # LiteLLM logs a finished stream's success in a task of its own
+            if recorder.events:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        litellm.callbacks.remove(recorder)
+    assert len(recorder.events) == 1
+    kwargs, text = recorder.events[0]
+    assert kwargs.get("stream") is True
+    assert text == "Paris."
+
+
+async def test_a_try_that_failed_before_the_provider_is_retried_as_a_stream(
+    fault_gmi: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error between the hook and the provider leaves LiteLLM's kwargs unstreamed; the retry streams."""
+    real_check = handler.unpriced.check
+    failures = [litellm.InternalServerError("flaky", llm_provider="gmi", model=MODEL)]
+
+    def check_once(model: str) -> bool:
+        if failures:
+            raise failures.pop()
+        return real_check(model)
+
+    monkeypatch.setattr(handler.unpriced, "check", check_once)
+    fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is.")))
+    stream = await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True, num_retries=1)
+    assert await _text(stream) == "Paris."
+    assert fault_gmi.bodies()[-1]["stream"] is True
+
+
+class _SuccessRecorder(CustomLogger):
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[dict[str, Any], str]] = []
+
+    async def async_log_success_event(
+        self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
+    ) -> None:
+        self.events.append((kwargs, response_obj.choices[0].message.content))
+
+
 # ------------------------------------------------------------------------- pinned LiteLLM internals ---
-def test_acompletion_runs_completion_in_an_executor_with_the_callers_context() -> None:
+def test_acompletion_awaits_a_coroutine_completion_returns() -> None:
     source = inspect.getsource(litellm.main.acompletion)
     assert "run_in_executor" in source
-    assert "copy_context" in source
+    assert "iscoroutine(init_response)" in source
 
 
-def test_async_streams_of_a_custom_provider_go_to_astreaming() -> None:
+def test_custom_providers_async_calls_go_to_acompletion_and_streams_to_astreaming() -> None:
     provider = CustomLLM()
-    handler = custom_chat_llm_router(async_fn=True, stream=True, custom_llm=provider)
-    assert handler == provider.astreaming
+    assert custom_chat_llm_router(async_fn=True, stream=False, custom_llm=provider) == provider.acompletion
+    assert custom_chat_llm_router(async_fn=True, stream=True, custom_llm=provider) == provider.astreaming
 
 
-def test_the_deployment_hook_is_awaited_for_every_custom_logger() -> None:
+def test_the_deployment_hook_is_awaited_before_the_call_and_its_kwargs_kept() -> None:
     assert inspect.iscoroutinefunction(CustomLogger.async_pre_call_deployment_hook)
     source = inspect.getsource(litellm.utils.async_pre_call_deployment_hook)
     assert "litellm.callbacks" in source
-    assert "async_pre_call_deployment_hook" in inspect.getsource(litellm.utils.client)
+    wrapper = inspect.getsource(litellm.utils.client)
+    hook = wrapper.index("await async_pre_call_deployment_hook(kwargs")
+    assert wrapper.index("kwargs = modified_kwargs", hook) < wrapper.index("await original_function(", hook)
+    # The stream check after the call reads those kwargs (newer releases through _returns_requested_stream).
+    assert any(
+        check in wrapper[hook:] for check in ("_is_streaming_request(", "_returns_requested_stream(kwargs")
+    )
+
+
+def test_the_seams_are_checked_at_run_time() -> None:
+    assert caller_loop.seams_missing() == []
 
 
 async def test_a_stream_never_iterated_gives_its_connection_back(fault_gmi: FaultServer) -> None:
