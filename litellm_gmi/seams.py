@@ -150,6 +150,13 @@ def _native_error_classes() -> Status:
     return _has(*(f"{module}.{name}.get_error_class" for module, name in CONFIG_CLASSES))()
 
 
+def _stream_opening() -> Status:
+    from litellm_gmi.caller_loop import seams_missing
+
+    missing = seams_missing()
+    return Status(MISSING, "; ".join(missing)) if missing else Status(IN_PLACE)
+
+
 def _unsupported_operations() -> Status:
     from litellm_gmi.unsupported import UNSUPPORTED
 
@@ -269,6 +276,15 @@ SEAMS: Final = (
         "the CustomLogger hook that wires native routes and records the caller's loop",
         "native /v1/messages and /v1/responses are bridged; async streams open lazily",
         _has("litellm.utils.async_pre_call_deployment_hook"),
+    ),
+    Seam(
+        "custom_chat_llm_router, acompletion awaiting what completion() returns, wrapper_async's kwargs",
+        "internal call path",
+        "caller_loop",
+        "an async stream is opened inside acompletion, awaited on the caller's loop, so a 429 or 5xx "
+        "before its first byte is retried, without holding an executor thread",
+        "async streams open at their first iteration, where such errors are not retried",
+        _stream_opening,
     ),
     Seam(
         "OpenAILikeAnthropicMessagesConfig, OpenAILikeResponsesConfig (supported_endpoints pass-through)",
