@@ -1,8 +1,10 @@
 """Differences between the LiteLLM releases we support, decided once at import.
 
-Measured in shared/reference/litellm_extension_points.md §3a: from 1.89.0 LiteLLM's outer stream wrapper
-passes ``ModelResponseStream`` chunks from custom providers through; before it, a custom provider must
-yield ``GenericStreamingChunk`` dicts.
+Measured by this project, bisecting LiteLLM releases (without it: 1.81.1 to 1.88.0; with it: 1.89.0 on):
+from 1.89.0 LiteLLM's outer stream wrapper (``CustomStreamWrapper`` in
+litellm/litellm_core_utils/streaming_handler.py) passes ``ModelResponseStream`` chunks from custom
+providers through; before it, a custom provider must yield ``GenericStreamingChunk`` dicts.
+tests/test_compat.py pins the switch.
 
 The version comes from PRIVATE ``litellm._version.version``, which ``import litellm`` has already computed
 on every supported release; asking ``importlib.metadata`` again cost 7-11 ms of ``import litellm_gmi``.

@@ -26,7 +26,8 @@ API_KEY_ENVS: Final = (
     "GMI_CLOUD_API_KEY",  # several apps
     "GMI_MAAS_API_KEY",  # AgentBox, GMI's app host
 )
-"""Key variables in the order they are tried (shared/reference/gmi_api_facts.md §4)."""
+"""Key variables in the order they are tried: GMI's docs' name, then the names public integrations
+read (each line names them; AgentBox's per GMISWE/picture_compose's README)."""
 
 MAX_STOP_SEQUENCES: Final = 4
 TOP_K_RANGE: Final = (1, 128)

@@ -1,7 +1,8 @@
 """``litellm.embedding(model="gmi/<model>")`` on GMI's ``POST /v1/embeddings``.
 
 GMI publishes no page for this endpoint; third-party code calls it OpenAI-style with ``BAAI/bge-m3``
-and ``BAAI/bge-base-en-v1.5`` (catalog_sources.md), so the request and answer are OpenAI's: ``model``
+and ``BAAI/bge-base-en-v1.5`` (public third-party code posting to
+``https://api.gmi-serving.com/v1/embeddings``), so the request and answer are OpenAI's: ``model``
 and ``input`` in, ``data[].embedding`` and ``usage`` out. LiteLLM dispatches ``embedding`` and
 ``aembedding`` for any provider in ``litellm._custom_providers`` to ``CustomLLM.embedding`` /
 ``aembedding`` (``main.embedding``, 1.81.1 to 1.109.1) and prices the answer from the cost map
@@ -174,10 +175,9 @@ class _Call:
 def as_base64(item: Any) -> Any:
     """One ``data`` item with its float vector as OpenAI's base64: little-endian float32 bytes.
 
-    GMI documents no embeddings page, so whether it honours ``encoding_format="base64"`` is unknown
-    (catalog_sources.md). Floats are OpenAI's default and what third-party callers get back, so GMI is
-    always asked for those and a base64 answer is encoded here; a vector that already is a string is
-    left as it came.
+    GMI documents no embeddings page on docs.gmicloud.ai, so whether it honours ``encoding_format="base64"``
+    is unknown. Floats are OpenAI's default and what third-party callers get back, so GMI is always asked for
+    those and a base64 answer is encoded here; a vector that already is a string is left as it came.
     """
     vector = item.get("embedding") if isinstance(item, Mapping) else None
     if not isinstance(vector, list):

@@ -1,9 +1,12 @@
 """GMI's error shapes, turned into LiteLLM's typed exceptions.
 
 GMI's edge wraps engine errors as ``{"error": {"message": "<banner>", "details": "<JSON string>"}}``; the
-useful reason is inside ``details``, which has to be parsed a second time (gmi_api_facts.md §1.7, [V]).
-An unknown model answers a plain-text 404 ``No matching target server found for model X`` ([V-live]).
-The request queue answers ``{"error": "<string>"}`` and sometimes ``message`` or ``detail`` (§3.5).
+useful reason is inside ``details``, which has to be parsed a second time ([V]: Vercel's AI SDK GMI
+provider, vercel/ai ``packages/gmicloud``, README "Error diagnostics" and ``gmicloud-error.test.ts``).
+An unknown model answers a plain-text 404 ``No matching target server found for model X`` ([V-live]:
+nrynss/thutapi's GMI client, ``internal/gmi/text/client.go``). The request queue answers
+``{"error": "<string>"}`` and sometimes ``message`` or ``detail`` (genblaze-gmicloud 0.3.5 on PyPI,
+``unwrap_error_body``).
 Both APIs share this module so a caller sees the same exception classes for chat and media.
 """
 

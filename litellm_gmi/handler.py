@@ -2,8 +2,9 @@
 
 It adds nothing to the transport: every call is handed to LiteLLM's own ``BaseLLMHTTPHandler`` with
 :class:`GMIChatConfig`, so sync, async, streaming, logging callbacks, cost tracking and client pooling
-are LiteLLM's. What it does add: parameter validation before the network, the version shims measured in
-shared/reference/litellm_extension_points.md §3a, and GMI errors mapped to LiteLLM's typed exceptions.
+are LiteLLM's. What it does add: parameter validation before the network, the version shims this project
+measured on LiteLLM's releases (:mod:`litellm_gmi.compat`), and GMI errors mapped to LiteLLM's typed
+exceptions.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ from litellm_gmi.video_config import GMIVideoConfig
 
 _INNER_PROVIDER = "custom"
 """Label for the inner LiteLLM call. ``"gmi"`` is not an ``LlmProviders`` value, and LiteLLM before 1.89
-mis-parses chunks of a provider listed in ``_custom_providers`` (extension notes §3a, problem 2)."""
+mis-parses chunks of a provider listed in ``_custom_providers`` (``CustomStreamWrapper`` in
+litellm/litellm_core_utils/streaming_handler.py; measured by this project)."""
 
 _DEFAULT_TIMEOUT = 600.0
 

@@ -3,7 +3,9 @@
 Two jobs:
 
 * Async calls need a client passed in, because LiteLLM's async path looks one up by
-  ``LlmProviders(provider)``, which ``gmi`` is not (extension notes §3a, problem 1).
+  ``LlmProviders(provider)``, which ``gmi`` is not (litellm/llms/custom_httpx/llm_http_handler.py calls
+  ``get_async_httpx_client(llm_provider=litellm.LlmProviders(custom_llm_provider))`` when no client is
+  given, 1.81.1 to 1.110.2).
 * Streamed calls need the response closed on every exit path. ``BaseLLMHTTPHandler.make_sync_call`` (and
   its async twin) post with ``stream=True`` and keep only ``response.iter_lines()``; when a stream fails
   part-way (GMI's ``data: {"error": ...}`` event, a garbled line) nothing closes the response. Its pooled

@@ -1,7 +1,9 @@
 """Refreshing the catalog from GMI's live ``GET /v1/models``: tolerant parsing, diff and merge.
 
 GMI has not published the field names it uses for context, output limit and prices
-(gmi_api_facts.md §1.2). Clients that read the live list (pi-gmicloud-ai, quill-router) use
+(GMI's LLM API reference, docs.gmicloud.ai/inference-engine/api-reference/llm-api-reference,
+shows OpenAI's four fields only). Clients that read the live list (pgciq/pi-gmicloud-ai,
+Lore-Hex/quill-router ``scripts/pricing/providers/gmi.py``) use
 ``context_length``, ``max_output_length`` and a ``pricing`` object of USD per token (``prompt``,
 ``completion``, ``input_cache_read`` or ``cache_read``, ``input_cache_write`` or ``cache_write``, as
 strings or numbers), so those come first, every other known spelling is accepted too, and nothing but

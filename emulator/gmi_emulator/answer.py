@@ -7,7 +7,8 @@ shape. The answer is a list of pieces, so that a plain body and a stream are two
 
 Budget: reasoning is generated first and counts against ``max_tokens`` like any other output token, as
 on vLLM, on Anthropic (``budget_tokens < max_tokens``) and on Responses (``max_output_tokens``); a small
-limit therefore leaves the visible content short or empty (facts §1.3: Gemini 3.1 Pro).
+limit therefore leaves the visible content short or empty (Gemini 3.1 Pro on GMI: a comment in
+GMI's GMISWE/picture_compose ``app.py``).
 """
 
 from __future__ import annotations

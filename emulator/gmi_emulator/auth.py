@@ -1,10 +1,10 @@
-"""API-key checks shared by every route: ``Authorization: Bearer <key>`` (gmi-llm-api.md
-"Authentication"), and on ``/v1/messages`` also Anthropic's ``x-api-key`` (catalog_sources.md, GMI's
-MiniMax-M2.7 page).
+"""API-key checks shared by every route: ``Authorization: Bearer <key>`` (GMI's LLM API reference,
+"Authentication"), and on ``/v1/messages`` also Anthropic's ``x-api-key`` (GMI's MiniMax-M2.7 page on
+docs.gmicloud.ai).
 
 The emulator accepts any non-empty key except ones that ask to fail: a key containing ``invalid`` gets
 401, one containing ``forbidden`` gets 403, and one containing ``nobalance`` gets GMI's
-``402 Insufficient balance`` for a zero-balance account (catalog_sources.md, pi-gmicloud's README).
+``402 Insufficient balance`` for a zero-balance account (pgciq/pi-gmicloud-ai's README).
 The key itself is never echoed or logged.
 """
 

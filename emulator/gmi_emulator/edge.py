@@ -81,8 +81,8 @@ GMI_EDGE = Edge(
 def chat_model(request: web.Request, admitted: Admitted, api: Api, edge: Edge) -> ChatModel | web.Response:
     """The model an LLM route answers for, or its refusal.
 
-    An id nothing serves is GMI's router's plain-text 404 (facts §1.7). A model served elsewhere (an
-    embedding model on chat, a DeepSeek on ``/v1/messages``) is a 400 in the route's shape: what GMI
+    An id nothing serves is GMI's router's plain-text 404 ([V-live] nrynss/thutapi). A model served elsewhere
+    (an embedding model on chat, a DeepSeek on ``/v1/messages``) is a 400 in the route's shape: what GMI
     answers there is unpublished ([I]); vLLM answers such calls with "does not support ... API".
     """
     model = lookup_model(request.app[STATE_KEY], admitted.model_id)

@@ -1,11 +1,11 @@
 """``POST /v1/embeddings`` in OpenAI's shape, for the embedding models of the model table.
 
-GMI has no page for this endpoint; third-party code calls it with ``BAAI/bge-m3`` and
-``BAAI/bge-base-en-v1.5`` (catalog_sources.md "GMI endpoints beyond chat completions"). So the answer
-follows OpenAI's public shape (``data[].embedding``, ``usage.prompt_tokens``/``total_tokens``,
-``encoding_format`` float or base64 as little-endian float32), and errors use GMI's edge envelope like
-the chat route. Vectors are unit-length and a pure function of (model, input): the same text always
-embeds the same, different texts differ.
+GMI has no page for this endpoint; public third-party code posts to
+``https://api.gmi-serving.com/v1/embeddings`` with ``BAAI/bge-m3`` and ``BAAI/bge-base-en-v1.5``. So the
+answer follows OpenAI's public shape (``data[].embedding``, ``usage.prompt_tokens``/``total_tokens``,
+``encoding_format`` float or base64 as little-endian float32), and errors use GMI's edge envelope like the
+chat route. Vectors are unit-length and a pure function of (model, input): the same text always embeds the
+same, different texts differ.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """GMI's chat error shapes, built in one place so every route fails the way the real edge does.
 
-The edge wraps engine errors as ``{"error": {"message": "<banner>", "details": "<JSON string>"}}``; the
-useful reason sits in ``details`` and must be parsed a second time (gmi_api_facts.md §1.7). An unknown
-model is the exception: a plain-text 404.
+The edge wraps engine errors as ``{"error": {"message": "<banner>", "details": "<JSON string>"}}``; the useful
+reason sits in ``details`` and must be parsed a second time (Vercel's AI SDK GMI provider, vercel/ai
+``packages/gmicloud``, README "Error diagnostics"). An unknown model is the exception: a plain-text 404.
 """
 
 from __future__ import annotations

@@ -3,10 +3,11 @@
 Served models are the rows of :mod:`gmi_emulator.model_table`, any id given a context limit, and
 ``emulator/uncatalogued-7b``, a model no public source names, so that catalog-miss paths can be tested.
 Embedding models answer on ``/v1/embeddings`` only and are not listed: no source shows an embedding id
-in a ``/v1/models`` answer (pi-gmicloud's snapshot of it, catalog_sources.md, names chat ids only) [I].
+in a ``/v1/models`` answer (pgciq/pi-gmicloud-ai's snapshot of it names chat ids only) [I].
 
-Real GMI returns fields beyond OpenAI's four whose names nobody has published (gmi_api_facts.md §1.2),
-so the listing deliberately mixes shapes, chosen by each entry's position in id order (cycle of 8):
+Real GMI returns fields beyond OpenAI's four whose names nobody has published (earendil-works/pi PR #9605 and
+anomalyco/models.dev PR #5475 report them; none prints a raw entry), so the listing deliberately mixes shapes,
+chosen by each entry's position in id order (cycle of 8):
 
 ====  ==================================================================================
  pos  extras served
@@ -76,8 +77,7 @@ def _per_million(info: ChatModel) -> dict[str, str] | None:
 
 def _per_token_strings(info: ChatModel) -> dict[str, str] | None:
     """Strings in USD per token: how pi-gmicloud, written against the live list, reads ``pricing``
-    (catalog_sources.md "GET /v1/models, as other clients read it"). Which unit GMI uses is unpublished,
-    so the listing serves both."""
+    (pgciq/pi-gmicloud-ai). Which unit GMI uses is unpublished, so the listing serves both."""
     if info.price is None:
         return None
     return {"prompt": _decimal(info.price[0] / 1e6, 12), "completion": _decimal(info.price[1] / 1e6, 12)}

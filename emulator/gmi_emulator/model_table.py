@@ -1,18 +1,26 @@
 """The models the emulator serves, with the limits and prices GMI's public sources give for them.
 
-Written by hand from ``gmi_api_facts.md`` §2 (the LLM model table, with its source keys: L = LiteLLM's
-cost map, M = models.dev, O = OpenClaw, H = Hermes, P = GMI's 2025 price page, D = the Dify plugin) and
-``catalog_sources.md`` ("Chat ids missing from the catalog", "Figures that can be filled or disagree").
+Written by hand from public sources, by the short names the rows use: L = LiteLLM's cost map
+(``model_prices_and_context_window_backup.json``, 1.109.1) and docs page ``providers/gmi.md``; M = models.dev
+(anomalyco/models.dev ``providers/gmicloud``); O = OpenClaw (openclaw/openclaw ``extensions/gmi``); H = Hermes
+(NousResearch/hermes-agent); P = GMI's 2025 price page (GMISWE/gmiswe.github.io ``billing/price.md``);
+D = the Dify plugin (langgenius/dify-official-plugins ``models/gmicloud``); GMIDOC-RATE = GMI's 2025
+rate-limit page (same repository); pi-gmicloud = pgciq/pi-gmicloud-ai (its SEED list and README);
+PI9605 = earendil-works/pi PR #9605 (a GMI employee); THUT = nrynss/thutapi's live records; PICCOMP =
+GMI's sample app GMISWE/picture_compose; VERCEL-AISDK = vercel/ai ``packages/gmicloud``; Lava = the Lava
+AI gateway's docs; RocketRide = rocketride-org/rocketride-server's ``llm_gmi_cloud`` node docs; genblaze =
+genblaze-gmicloud on PyPI (backblaze-labs/genblaze); any-llm = mozilla-ai/any-llm. [V-live] marks what a
+source observed against GMI, [I] an inference.
 Nothing here is read from a client's catalog, so a client whose own table is wrong fails against it.
 
 Prices are USD per 1M tokens. ``None`` means no source gives the figure: the emulator then enforces no
 limit and ``GET /v1/models`` leaves the field out.
 
-Where sources conflict ([C] in the facts) the row takes one side and its comment names the other.
-Ids known to fail live are left out on purpose: ``nvidia/nemotron-3-nano-omni`` has a GMI docs page but
-answers 404 "No matching target server found" (facts §1.7, [V-live]); bare ids without the org prefix
-(``MiniMax-M3``) 404 too (facts §1.2). The MiniMax-H3 / M2.5 / M1 names in pi-gmicloud's README are left
-out because their org prefix is unverified (catalog_sources.md).
+Where sources conflict ([C]) the row takes one side and its comment names the other. Ids known to fail live
+are left out on purpose: ``nvidia/nemotron-3-nano-omni`` has a GMI docs page but answers 404 "No matching
+target server found" ([V-live], a public eval record); bare ids without the org prefix (``MiniMax-M3``) 404
+too ([V-live] THUT). The MiniMax-H3 / M2.5 / M1 names in pi-gmicloud's README are left out because their org
+prefix is unverified.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 Reasoning = Literal["none", "content", "think_tags", "switch", "hidden"]
-"""How a model shows its reasoning on ``/v1/chat/completions`` (facts §1.3, §1.5):
+"""How a model shows its reasoning on ``/v1/chat/completions`` (sources per item):
 
 * ``content``: ``reasoning_content`` on the message and on stream deltas (vLLM/SGLang convention);
 * ``think_tags``: the trace inside ``<think>...</think>`` at the start of ``content`` (DeepSeek-R1);
@@ -40,11 +48,11 @@ recipe); what a request carried is kept in the server's request log for tests to
 Api = Literal["chat", "messages", "responses"]
 CHAT: Final[frozenset[Api]] = frozenset({"chat"})
 ANTHROPIC: Final[frozenset[Api]] = frozenset({"chat", "messages"})
-"""``POST /v1/messages`` for Claude (models.dev provider.toml) and MiniMax (GMI's MiniMax-M2.7 page),
-catalog_sources.md "GMI endpoints beyond chat completions". Extending it to each family is [I]."""
+"""``POST /v1/messages`` for Claude (models.dev provider.toml) and MiniMax (GMI's MiniMax-M2.7 page on
+docs.gmicloud.ai). Extending it to each family is [I]."""
 OPENAI_RESPONSES: Final[frozenset[Api]] = frozenset({"chat", "responses"})
 """``POST /v1/responses`` for GPT-5 models (GMI's GPT-5.2 page; any-llm #1191 for 5.5/5.6). THUT says GMI
-has no ``/v1/responses`` (facts §1.4, [C]); the emulator serves it, for these models only."""
+has no ``/v1/responses`` ([C]); the emulator serves it, for these models only."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,7 @@ CHAT_MODELS: Final[Mapping[str, ChatModel]] = _rows(
     # M, O (O: text+image; deprecated in favour of sonnet-5), H.
     _M("anthropic/claude-sonnet-4.6", 409_600, 64_000, (3, 15), 0.3, "switch", True, ANTHROPIC),
     _M("anthropic/claude-sonnet-5", 409_600, 128_000, (2, 10), 0.2, "switch", True, ANTHROPIC),  # O
-    # pi-gmicloud SEED list (catalog_sources.md); output is Anthropic's published 64,000.
+    # pi-gmicloud SEED list; output is Anthropic's published 64,000.
     _M("anthropic/claude-haiku-4.5", max_output=64_000, reasoning="switch", apis=ANTHROPIC),
     # --- OpenAI. L rows; GPT-5 models also on /v1/responses.
     _gpt5_l("openai/gpt-5.2", (1.75, 14)),
@@ -133,9 +141,9 @@ CHAT_MODELS: Final[Mapping[str, ChatModel]] = _rows(
     _M("deepseek-ai/DeepSeek-V3.1"),  # D
     _M("deepseek-ai/DeepSeek-V3.1-Terminus"),  # Dify plugin test
     _M("deepseek-ai/DeepSeek-V3"),  # GMIDOC-RATE, genblaze
-    _M("deepseek-ai/DeepSeek-R1", price=(0.5, 2.18), reasoning="think_tags"),  # P; gmi-llm-api.md example
+    _M("deepseek-ai/DeepSeek-R1", price=(0.5, 2.18), reasoning="think_tags"),  # P; LLM API docs example
     _M("deepseek-ai/DeepSeek-R1-0528", reasoning="think_tags"),  # pi-gmicloud SEED list
-    # P (2025 price page, "likely retired" [I]); contexts from RocketRide (catalog_sources.md).
+    # P (2025 price page, "likely retired" [I]); contexts from RocketRide.
     _M("deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B", 131_072, price=(0.2, 0.2), reasoning="think_tags"),
     _M("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", price=(0.1, 0.2), reasoning="think_tags"),
     _M("deepseek-ai/DeepSeek-R1-Distill-Qwen-14B", price=(0.2, 0.2), reasoning="think_tags"),
@@ -178,7 +186,7 @@ CHAT_MODELS: Final[Mapping[str, ChatModel]] = _rows(
     _M("Qwen/Qwen3.8-27B"),  # pi-gmicloud SEED list
     _M("Qwen/Qwen3.6-Max-Preview"),
     _M("Qwen/Qwen3.6-Plus"),
-    _M("Qwen/Qwen3-32B-FP8", 131_072, price=(0.1, 0.6)),  # Lava, RocketRide (catalog_sources.md)
+    _M("Qwen/Qwen3-32B-FP8", 131_072, price=(0.1, 0.6)),  # Lava, RocketRide
     _M("Qwen/Qwen3-Next-80B-A3B-Instruct"),  # D
     _M("Qwen/Qwen3-Next-80B-A3B-Thinking", reasoning="content"),  # D
     _M("Qwen/Qwen3-235B-A22B-Instruct-2507-FP8"),  # D
@@ -204,7 +212,7 @@ CHAT_MODELS: Final[Mapping[str, ChatModel]] = _rows(
     _M("zai-org/GLM-5.2-FP8", 1_048_576, 128_000, (0.923, 2.903), 0.171, "content"),
     _M("zai-org/GLM-5.3-Flash"),  # pi-gmicloud SEED list
     # --- Others from pi-gmicloud's SEED list ("IDs taken from the live /v1/models response") and GMI
-    # docs pages (catalog_sources.md); no figures published.
+    # docs pages (docs.gmicloud.ai); no figures published.
     _M("nvidia/nemotron-3-ultra-550b-a55b"),
     _M("tencent/hy3-preview"),
     _M("kwaipilot/kat-coder-pro-v2"),
@@ -221,7 +229,7 @@ UNCATALOGUED_MAX_OUTPUT: Final = 8_192
 UNCATALOGUED: Final = ChatModel(UNCATALOGUED_MODEL, UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT)
 
 EMBEDDING_MODELS: Final[Mapping[str, EmbeddingModel]] = {
-    # Used against GMI's /v1/embeddings by third-party code (catalog_sources.md, [V code]); no GMI page.
+    # Used against GMI's /v1/embeddings by public third-party code ([V code]); no GMI page.
     # Dimensions and input limits are the models' own (BAAI model cards: bge-m3 1024-d, 8192 tokens;
     # bge-base-en-v1.5 768-d, 512 tokens).
     "BAAI/bge-m3": EmbeddingModel("BAAI/bge-m3", 1024, 8192),

@@ -633,7 +633,8 @@ GEMINI_PRO = "google/gemini-3.1-pro-preview"
 
 
 def test_hidden_reasoning_counts_and_can_eat_the_whole_budget(client):
-    """Gemini 3.1 Pro thinks without showing it; a small max_tokens leaves content empty (facts §1.3)."""
+    """Gemini 3.1 Pro thinks without showing it; a small max_tokens leaves content empty (a comment in
+    GMISWE/picture_compose)."""
     body = client.post("/chat/completions", json=chat(GEMINI_PRO)).json()
     message = body["choices"][0]["message"]
     assert "reasoning_content" not in message

@@ -134,7 +134,8 @@ def test_special_models(emu, http):
     failed = http.get(f"/requests/{failing['request_id']}").json()
     assert failed["status"] == "failed"
     assert "content policy" in failed["outcome"]["error"]
-    # The sources disagree on where a failure's reason goes (facts §3.4): legacy models use `error`.
+    # The sources disagree on where a failure's reason goes (genblaze vs picture_compose): legacy models use
+    # `error`.
     old = http.post(
         "/requests", json={"model": "Kling-Text2Video-V2.1-Master", "payload": {"prompt": "fail"}}
     )

@@ -1,6 +1,8 @@
 """The one table of chat parameters GMI accepts, and the checks that run before any network call.
 
-LiteLLM does not call a custom provider's ``map_openai_params`` (extension notes §3a), so the handler
+LiteLLM does not call a custom provider's ``map_openai_params`` (measured by this project on 1.81.1 to
+1.106.2: ``get_optional_params`` in litellm/utils.py maps a provider in ``_custom_providers`` through
+``OpenAILikeChatConfig``, see litellm/litellm_core_utils/get_supported_openai_params.py), so the handler
 runs :func:`prepare_params` itself on the parameters the caller passed. Each row says what the caller
 writes, what GMI receives, and what is valid. The same table answers LiteLLM's
 ``get_supported_openai_params`` for ``gmi`` (:func:`supported_openai_params`, installed by

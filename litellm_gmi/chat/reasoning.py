@@ -1,8 +1,9 @@
 """Split ``<think>…</think>`` out of content into ``reasoning_content``.
 
-Some GMI reasoning models (the DeepSeek-R1 family, some vLLM deployments) inline their thoughts in
-``content`` instead of sending ``reasoning_content`` (facts §1.5). Callers should find reasoning in one
-place whatever the model, so both the full message and the stream are normalised here.
+Some GMI reasoning models (the DeepSeek-R1 family, some vLLM deployments) inline their thoughts in ``content``
+instead of sending ``reasoning_content`` (GMI's own GMISWE/picture_compose ``app.py`` reads both). Callers
+should find reasoning in one place whatever the model, so both the full message and the stream are normalised
+here.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """How a ``json_schema`` response format reaches GMI without losing the schema.
 
-GMI documents only ``{"type": "json_object"}``, and GMI's own AI-SDK provider downgrades every schema
-to it (facts §1.3). Downgrading alone drops the schema: the model answers JSON with keys of its own.
-So a model is sent one of two things:
+GMI documents only ``{"type": "json_object"}``, and GMI's own AI-SDK provider downgrades every schema to it
+(GMISWE/ai-sdk-provider-gmicloud, ``src/gmicloud-chat-language-model.ts``). Downgrading alone drops the
+schema: the model answers JSON with keys of its own. So a model is sent one of two things:
 
 ``native``
     ``response_format`` exactly as given, for models the catalog marks ``supports_response_schema``

@@ -1,11 +1,11 @@
 """The form each GMI model takes for "think" and "how hard": one switch per family, decided before sending.
 
-GMI documents no common reasoning field (facts §1.3: "reasoning toggles are model-specific"), so the
+GMI documents no common reasoning field (GMI's LLM API reference: "Parameter support varies by model"), so the
 caller's ``reasoning_effort`` or ``thinking`` is sent as given and, where a family needs another switch,
 that switch is added (never replacing one the caller set):
 
-* MiniMax: ``thinking: {"type": "enabled" | "disabled"}``, its only switch on GMI (facts §1.3, [V-live]
-  THUT: ``reasoning_effort`` is ignored).
+* MiniMax: ``thinking: {"type": "enabled" | "disabled"}``, its only switch on GMI ([V-live] in
+  nrynss/thutapi's GMI client: ``reasoning_effort`` is ignored).
 * Hybrid open-weight families, whose chat template decides whether the model thinks:
   ``chat_template_kwargs.enable_thinking`` for Qwen3 hybrids (Qwen3 model cards, "Switching Between
   Thinking and Non-Thinking Mode") and GLM-4.5 and later (vLLM's GLM-4.5 recipe), and

@@ -1,8 +1,8 @@
 """Turn the file inputs LiteLLM's image and video APIs accept into what GMI payloads want: URLs.
 
-GMI's media models take hosted URLs (or sometimes data URIs) for reference images and videos (facts
-§3.6). An http(s) URL or a data URL passes through; bytes and open files are uploaded through the
-queue's upload API first. Every input is checked before any of them touches the network.
+GMI's media models take hosted URLs (or sometimes data URIs) for reference images and videos (GMI's video API
+reference, "File Handling"). An http(s) URL or a data URL passes through; bytes and open files are uploaded
+through the queue's upload API first. Every input is checked before any of them touches the network.
 
 The path rule. A ``str`` that is not a URL could name a file on the machine running this code. It is
 read only for a caller in this process, never for a call that came through LiteLLM's proxy, where the

@@ -1,7 +1,8 @@
 """The request queue without I/O: what to send, how to read the answer, when to poll, retry or give up.
 
 :class:`~litellm_gmi.media.queue_client.RequestQueueClient` and its async twin only move bytes; every
-decision lives here so the two cannot drift apart (facts: gmi_api_facts.md §3).
+decision lives here so the two cannot drift apart (sources: GMI's video API reference,
+docs.gmicloud.ai/inference-engine/api-reference/video-api-reference, and GMI's python-sdk, GMISWE/python-sdk).
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ class QueueProtocol:
         return self._call("GET", "/models/" + quote(model, safe=""), model=model)
 
     def submit(self, model: str, payload: Mapping[str, Any]) -> HttpCall:
-        """GMI wants exactly ``{"model": ..., "payload": {...}}`` (facts §3.2)."""
+        """GMI wants exactly ``{"model": ..., "payload": {...}}`` (video API reference; python-sdk's
+        ``SubmitRequestRequest``)."""
         body = {"model": model, "payload": dict(payload)}
         return self._call("POST", "/requests", json=body, model=model, redirects="none")
 

@@ -1,9 +1,10 @@
 """What a request-queue job looks like once parsed: its status, its artifacts and why it failed.
 
-GMI's record shape has moved (gmi_api_facts.md §3.3-3.4): artifacts used to be flat ``outcome.video_url``
-fields and are now ``outcome.media_urls[{id, url}]`` beside a ``thumbnail_image_url``, and nobody has seen
-a failure body live. Parsing all of that in one place lets the clients, the LiteLLM functions and the CLI
-agree on what a record means.
+GMI's record shape has moved (GMI's 2025 video API reference, GMISWE/gmiswe.github.io, against the 2026 live
+records of nrynss/thutapi and GMI's GMISWE/picture_compose): artifacts used to be flat ``outcome.video_url``
+fields and are now ``outcome.media_urls[{id, url}]`` beside a ``thumbnail_image_url``, and nobody has seen a
+failure body live. Parsing all of that in one place lets the clients, the LiteLLM functions and the CLI agree
+on what a record means.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class QueueRequest:
 
     @property
     def never_picked_up(self) -> bool:
-        """Still ``queued`` and never touched: how GMI's dead model ids look (facts §3.3)."""
+        """Still ``queued`` and never touched: how GMI's dead model ids look ([V-live] nrynss/thutapi)."""
         return (
             self.known_status in (RequestStatus.QUEUED, RequestStatus.CREATED)
             and self.created_at is not None

@@ -67,7 +67,9 @@ def body_errors() -> Iterator[None]:
 
 
 def content_type_for(file_type: str) -> str:
-    """GMI signs the literal ``<category>/<ext>``: ``image/jpg`` and ``audio/mp3`` included (facts §3.6)."""
+    """GMI signs the literal ``<category>/<ext>``: ``image/jpg`` and ``audio/mp3`` included (GMI's
+    GMISWE/picture_compose ``app.py`` signs ``image/{file_type}``; the video API reference's "Upload API"
+    lists ``audio/mpeg`` [C])."""
     return f"{UPLOAD_CATEGORIES[file_type]}/{file_type}"
 
 
@@ -83,7 +85,8 @@ def normalise_file_type(file_type: str | None, name: str | None = None) -> str:
 
 
 def first_artifact(record: QueueRequest) -> str:
-    """The URL to fetch for a finished record; images may only have a thumbnail (facts §3.4)."""
+    """The URL to fetch for a finished record; images may only have a thumbnail (genblaze-gmicloud's
+    ``extract_media_urls`` falls back the same way)."""
     urls = artifact_urls(record.outcome, thumbnail_fallback=True)
     if not record.succeeded:
         raise to_litellm_exception(

@@ -1,9 +1,11 @@
 """OpenAI's video arguments (``seconds``, ``size``, ``input_reference``) in each GMI model family's names.
 
-GMI has no common video schema: Veo wants ``durationSeconds`` as a string, Kling ``duration`` as a string
-and ``image``, Wan an integer ``duration``, ``W*H`` sizes and ``img_url``, PixVerse ``image_url``,
-Seedance ``first_frame`` (gmi_api_facts.md §3.7). Anything not listed keeps OpenAI's meaning under the
-generic names; explicit payload fields from the caller always win over this mapping.
+GMI has no common video schema: Veo wants ``durationSeconds`` as a string, Kling ``duration`` as a string and
+``image``, Wan an integer ``duration``, ``W*H`` sizes and ``img_url``, PixVerse ``image_url``, Seedance
+``first_frame`` (GMI's quickstart pages, docs.gmicloud.ai/model-quickstarts/video/<model>;
+yemi-f/genblaze-gmicloud-pipeline for PixVerse, genblaze-gmicloud's ``models/video.py`` for Seedance).
+Anything not listed keeps OpenAI's meaning under the generic names; explicit payload fields from the caller
+always win over this mapping.
 """
 
 from __future__ import annotations

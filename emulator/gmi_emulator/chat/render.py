@@ -3,7 +3,7 @@
 The chunk list follows GMI's documented stream: a role chunk, reasoning deltas, content (or tool-call)
 deltas, a finish chunk, then a usage-only chunk with ``choices: []`` that GMI always sends, with or
 without ``stream_options.include_usage`` ("Streaming responses include usage stats in final chunk",
-gmi-llm-api.md Important Notes 2; facts §1.6).
+GMI's LLM API reference, Important Notes 2).
 
 How reasoning shows depends on the model's row (:data:`gmi_emulator.model_table.Reasoning`).
 """

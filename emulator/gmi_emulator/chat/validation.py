@@ -1,7 +1,8 @@
 """Turn a chat request body into a :class:`Prompt`, refusing it the way GMI's engine does.
 
-Rules follow GMI's API reference (gmi-llm-api.md, Parameters table) and the observed errors in
-gmi_api_facts.md §1.3/§1.7: ``top_k`` in 1-128, at most four ``stop`` sequences,
+Rules follow GMI's LLM API reference (docs.gmicloud.ai/inference-engine/api-reference/llm-api-reference,
+Parameters table) and the errors recorded in Vercel's AI SDK GMI provider tests (vercel/ai
+``packages/gmicloud``): ``top_k`` in 1-128, at most four ``stop`` sequences,
 ``context_length_exceeded_behavior`` in truncate/error, ``max_tokens`` in ``[1, model ceiling]``, and no
 ``image_url`` parts for text-only models.
 """
@@ -51,7 +52,8 @@ def parse_chat_request(body: Mapping[str, Any], model: ChatModel) -> Prompt:
     thinking = _thinks(body, model)
     tool_choice = _tool_choice(body.get("tool_choice", "auto"))
     if thinking and tools and tool_choice not in ("auto", "none") and model.reasoning != "hidden":
-        # Seen on GMI with a forced tool_choice on a thinking model (facts §1.3, VERCEL-AISDK).
+        # Seen on GMI with a forced tool_choice on a thinking model (vercel/ai ``packages/gmicloud``'s test
+        # messages).
         raise InvalidRequest("Thinking mode does not support this tool_choice")
     return Prompt(
         model_id=model.id,
@@ -137,7 +139,7 @@ def _stop(stop: Any) -> list[str]:
 
 def _max_tokens(body: Mapping[str, Any], model: ChatModel) -> int | None:
     """``max_tokens``, or ``max_completion_tokens`` when only that was sent (GMI's own GPT-5.2 and
-    hy3-preview examples send it, catalog_sources.md)."""
+    hy3-preview examples on docs.gmicloud.ai send it)."""
     value = body.get("max_tokens", body.get("max_completion_tokens"))
     if value is None:
         return None

@@ -1,10 +1,10 @@
 """Turn an Anthropic Messages body into a :class:`Prompt`, refusing it the way Anthropic's API does.
 
 GMI serves this endpoint for Claude with native ``thinking {type: enabled, budget_tokens}`` (models.dev
-provider.toml, facts §1.3) and for MiniMax (GMI's MiniMax-M2.7 page, catalog_sources.md). The rules are
-Anthropic's public ones: ``max_tokens`` is required, ``budget_tokens`` is at least 1,024 and below
-``max_tokens``, thinking cannot be combined with a forced tool, and when thinking is on, an assistant
-turn that used tools must start with its (signed) thinking block.
+``providers/gmicloud/provider.toml``) and for MiniMax (GMI's MiniMax-M2.7 page on docs.gmicloud.ai). The rules
+are Anthropic's public ones: ``max_tokens`` is required, ``budget_tokens`` is at least 1,024 and below
+``max_tokens``, thinking cannot be combined with a forced tool, and when thinking is on, an assistant turn
+that used tools must start with its (signed) thinking block.
 
 Prompt caching: a ``cache_control`` mark on a tool, system block or content block caches the prefix up
 to it (tools, then system, then messages). Prefixes under 1,024 tokens are not cached (Anthropic's

@@ -1,7 +1,7 @@
 """``POST /v1/messages``: Anthropic's Messages API for the Claude and MiniMax models of the model table.
 
-Errors are Anthropic's ``{"type": "error", "error": {"type": ..., "message": ...}}``. An id no model
-answers to gets GMI's router's plain-text 404, as on every GMI route (facts §1.7); a known model that is
+Errors are Anthropic's ``{"type": "error", "error": {"type": ..., "message": ...}}``. An id no model answers
+to gets GMI's router's plain-text 404, as on every GMI route ([V-live] nrynss/thutapi); a known model that is
 not served here (a DeepSeek, say) gets a 400 ``invalid_request_error`` ([I]: GMI publishes nothing on it).
 """
 

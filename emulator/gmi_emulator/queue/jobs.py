@@ -2,13 +2,13 @@
 
 What each model does is in :mod:`gmi_emulator.queue.media_table`. In short:
 
-* a job walks ``queued → dispatched → processing → success`` (facts §3.3), one status per
-  :attr:`QueueStore.step` seconds of the state's clock; models whose docs show ``dispatched`` in the
+* a job walks ``queued → dispatched → processing → success`` (GMI's python-sdk ``RequestStatus``), one status
+  per :attr:`QueueStore.step` seconds of the state's clock; models whose docs show ``dispatched`` in the
   submit answer (Veo3) start there;
 * ``sync`` models answer ``success`` with the outcome inside the submit answer; ``stuck`` models stay
   ``queued`` forever with ``updated_at == created_at``;
 * ``legacy`` models answer the flat ``outcome.video_url`` shape, every other model
-  ``outcome.media_urls[{id, url}]`` plus ``thumbnail_image_url`` (facts §3.4);
+  ``outcome.media_urls[{id, url}]`` plus ``thumbnail_image_url`` ([V-live] nrynss/thutapi);
 * an emulator convention, not GMI's: a payload with ``"prompt": "fail"`` ends ``failed``.
 """
 
@@ -84,7 +84,7 @@ class Job:
         if status == "success":
             record["outcome"] = self._outcome(origin)
         elif status == "failed" and self.spec.behaviour == "legacy":
-            record["error"] = FAILURE_REASON  # facts §3.4 [C]: genblaze reads a top-level error
+            record["error"] = FAILURE_REASON  # [C]: genblaze-gmicloud reads a top-level error
         elif status == "failed":
             record["outcome"] = {"error": FAILURE_REASON}  # GMI's picture_compose reads outcome.error
         elif status == "cancelled":

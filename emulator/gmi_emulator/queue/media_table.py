@@ -1,8 +1,16 @@
-"""The request queue's models, written from GMI's quickstart pages and the facts file (§3.7), not a client.
+"""The request queue's models, written from GMI's quickstart pages and the public sources below, not a client.
 
 Each row gives the model's output kind, the payload keys its docs mark required, the documented type of a
 key where a wrong type is rejected, and the behaviour the sources observed live. Ids are case-sensitive
-with per-family casing (facts §3.5): a wrong case is 404.
+with per-family casing (genblaze-gmicloud's README, "Slug casing"): a wrong case is 404.
+
+Sources, by the short names the rows use: DOCS-QS = GMI's quickstart page per model,
+docs.gmicloud.ai/model-quickstarts/<video|image>/<page>; GMIDOC-VIDEO = GMI's 2025 video API reference and
+GMIDOC-RATE = its rate-limit page (GMISWE/gmiswe.github.io ``docs/inference-engine/``); python-sdk =
+GMISWE/python-sdk; picture_compose = GMISWE/picture_compose; THUT = nrynss/thutapi's live records;
+genblaze = genblaze-gmicloud 0.3.5 on PyPI (backblaze-labs/genblaze); GBPIPE = the genblaze pipeline,
+yemi-f/genblaze-gmicloud-pipeline; pi-gmicloud = pgciq/pi-gmicloud-ai. [V-live] marks what a source
+observed against GMI, [C] where sources conflict, [I] an inference.
 """
 
 from __future__ import annotations
@@ -14,15 +22,15 @@ from typing import Final, Literal
 Mode = Literal["image", "video", "audio"]
 Behaviour = Literal["normal", "sync", "stuck", "legacy", "gated"]
 """* ``sync``: ``seedream-5.0-lite`` returned ``success`` with its ``outcome`` in the submit answer
-  (facts §3.2, [V-live] THUT);
+  ([V-live] THUT);
 * ``stuck``: ``Flux2-Klein`` and ``Z-Image`` are accepted, then stay ``queued`` forever with
-  ``updated_at == created_at`` (facts §3.3, [V-live] THUT);
-* ``legacy``: the 2025 docs' flat ``outcome.video_url`` / ``thumbnail_image_url`` (facts §3.4,
-  GMIDOC-VIDEO); such jobs also report a failure in a top-level ``error`` (genblaze's reading), while
+  ``updated_at == created_at`` ([V-live] THUT);
+* ``legacy``: the 2025 docs' flat ``outcome.video_url`` / ``thumbnail_image_url`` (GMIDOC-VIDEO);
+  such jobs also report a failure in a top-level ``error`` (genblaze's reading), while
   every other job reports it in ``outcome.error`` (GMI's picture_compose reading): the sources disagree
   [C], so the emulator serves both;
 * ``gated``: passes the empty-payload probe (400) but a real submit is 404 "you do not have access"
-  (facts §3.5, genblaze).
+  (genblaze).
 """
 
 
@@ -43,7 +51,7 @@ class MediaModel:
     """``price_info`` as ``(price in 1e-6 USD, pricing_type)``, where a source gives a figure."""
     first_status: Literal["queued", "dispatched"] = "queued"
     """Status in the submit answer: ``queued`` on the kling-v2-6 and sora-2-pro pages, ``dispatched`` in
-    the Veo3 example of the video API reference (facts §3.2; both are served)."""
+    the Veo3 example of the video API reference (both are served)."""
 
 
 def _rows(*models: MediaModel) -> dict[str, MediaModel]:
@@ -55,7 +63,7 @@ _I: Final = "image"
 _A: Final = "audio"
 
 MEDIA_MODELS: Final[Mapping[str, MediaModel]] = _rows(
-    # --- Video (facts §3.7 "Video"; DOCS-QS pages named per row).
+    # --- Video (DOCS-QS pages named per row).
     MediaModel("Veo3", _V, ("prompt",), {"durationSeconds": str}, first_status="dispatched"),  # veo3
     MediaModel(  # veo3-fast: durationSeconds required
         "Veo3-Fast", _V, ("prompt", "durationSeconds"), {"durationSeconds": str}, first_status="dispatched"
@@ -63,7 +71,7 @@ MEDIA_MODELS: Final[Mapping[str, MediaModel]] = _rows(
     MediaModel("kling-v2-6", _V, ("prompt",), {"duration": str}),  # kling-v2-6: duration "5"/"10"
     MediaModel("kling-v2-5-turbo", _V),
     MediaModel("kling-v3-text-to-video", _V),
-    # ~$0.28/request per GMI's blog (facts §3.7); the 2025 outcome shape (GMIDOC-VIDEO).
+    # ~$0.28/request per GMI's blog (gmicloud.ai); the 2025 outcome shape (GMIDOC-VIDEO).
     MediaModel("Kling-Text2Video-V2.1-Master", _V, behaviour="legacy", price=(280_000, "per_request")),
     MediaModel("Kling-Image2Video-V2.1-Master", _V, behaviour="legacy", price=(280_000, "per_request")),
     MediaModel("Kling-Image2Video-V1.6-Pro", _V),  # python-sdk example
@@ -89,12 +97,12 @@ MEDIA_MODELS: Final[Mapping[str, MediaModel]] = _rows(
     MediaModel("seedance-2-0-fast-260128", _V),
     MediaModel("vidu-q3-pro-i2v", _V),
     MediaModel("heygen-avatar-v4", _V, ("video_inputs",)),  # heygen-avatar-v4
-    # Named by a third-party app (catalog_sources.md "Media ids missing").
+    # Named by a public third-party app, a claim not checked against GMI.
     MediaModel("gemini-omni-flash-preview", _V),
     MediaModel("kling-v3-omni", _V),
     MediaModel("ltx-fast-i2v", _V),
     MediaModel("seedance-2.0-i2v", _V),
-    # --- Image (facts §3.7 "Image").
+    # --- Image (sources per row).
     MediaModel("seedream-5.0-lite", _I, behaviour="sync", price=(35_000, "per_image")),  # $0.035/image
     MediaModel("seedream-5.0-pro", _I),  # pi-gmicloud
     MediaModel("gemini-3.1-flash-image-preview", _I, ("prompt",)),  # GMI's picture_compose
@@ -114,8 +122,9 @@ MEDIA_MODELS: Final[Mapping[str, MediaModel]] = _rows(
     MediaModel("Qwen-Image-2512", _I),  # ignores the reference image (THUT)
     MediaModel("Flux2-Klein", _I, behaviour="stuck"),
     MediaModel("Z-Image", _I, behaviour="stuck"),
-    # --- Audio (facts §3.7 "Audio"; genblaze flagged the 2.6 family as suspected dead, pi-gmicloud names
-    # the 2.8 family). Voice clone needs ``text`` and ``source_audio`` at minimum ([V-live]).
+    # --- Audio (genblaze's ``models/audio.py``; genblaze flagged the 2.6 family as suspected dead,
+    # pi-gmicloud names the 2.8 family). Voice clone needs ``text`` and ``source_audio`` at minimum
+    # ([V-live]).
     MediaModel("elevenlabs-tts-v3", _A),
     MediaModel("minimax-tts-speech-2.6-turbo", _A),
     MediaModel("minimax-audio-voice-clone-speech-2.6-hd", _A, ("text", "source_audio")),

@@ -1,8 +1,9 @@
 """Request-queue routes (``/api/v1/ie/requestqueue/apikey/...``) of the emulator, plus fake storage.
 
-Answers follow gmi_api_facts.md §3: errors are ``{"error": "<string>"}``, unknown or wrong-case model ids
-are 404, an empty payload is 400, uploads are a grant then a signed PUT whose content type must be the
-literal ``<category>/<ext>``. Which model behaves how is listed in :mod:`gmi_emulator.queue.media_table`.
+Answers follow GMI's video API reference and the clients named in :mod:`gmi_emulator.queue.media_table`:
+errors are ``{"error": "<string>"}``, unknown or wrong-case model ids are 404, an empty payload is 400,
+uploads are a grant then a signed PUT whose content type must be the literal ``<category>/<ext>``. Which model
+behaves how is listed in :mod:`gmi_emulator.queue.media_table`.
 
 Auth is the chat routes' :func:`check_auth`. Faults armed with ``GMIEmulator.inject`` (or the
 ``X-GMI-Emulator-Fault`` header) apply to the API routes too, matched on the job's model.
@@ -43,7 +44,7 @@ def add_queue_routes(app: web.Application, state: EmulatorState) -> None:
 
 
 def _error(status: int, message: str, headers: Mapping[str, str] | None = None) -> web.Response:
-    """The queue's error shape: ``{"error": "<string>"}`` (facts §3.5)."""
+    """The queue's error shape: ``{"error": "<string>"}`` (genblaze-gmicloud's ``unwrap_error_body``)."""
     return web.json_response({"error": message}, status=status, headers=headers)
 
 
@@ -91,7 +92,7 @@ class _QueueRoutes:
     async def models(self, request: web.Request) -> web.StreamResponse:
         early, fault = await self._guard(request, None)
         # {"model_ids": [...]} per the video API reference; python-sdk's older session path parsed
-        # {"models": [...]} (facts §3.1, [C]). This is the documented API-key path, so model_ids.
+        # {"models": [...]} ([C]). This is the documented API-key path, so model_ids.
         return early or self._answer({"model_ids": sorted(MEDIA_MODELS)}, fault)
 
     async def model_detail(self, request: web.Request) -> web.StreamResponse:
@@ -103,7 +104,7 @@ class _QueueRoutes:
         if spec is None:
             return _error(404, f"model {model} not found")
         required = spec.required or ("prompt",)
-        detail = {  # the fields GMIDOC-VIDEO shows (facts §3.1); price_info per python-sdk's model
+        detail = {  # the fields the video API reference shows; price_info per python-sdk's model
             "model": model,
             "org_id": "gmi",
             "brief_description": f"Emulated {spec.mode} model",

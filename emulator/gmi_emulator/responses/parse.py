@@ -1,7 +1,7 @@
 """Turn an OpenAI Responses body into a :class:`Prompt`, refusing it the way OpenAI's API does.
 
 GMI documents ``/v1/responses`` on its GPT-5.2 page (reasoning, function tools, image and file input,
-``web_search_preview``; catalog_sources.md). The rules are OpenAI's public ones: ``input`` is a string or
+``web_search_preview``; docs.gmicloud.ai). The rules are OpenAI's public ones: ``input`` is a string or
 a list of items, ``max_output_tokens`` is at least 16, a ``function_call_output`` must answer a call the
 conversation holds, ``text.format`` json_schema needs a ``name`` and a ``schema``, and
 ``previous_response_id`` must name a stored response.

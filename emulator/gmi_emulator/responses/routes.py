@@ -1,7 +1,7 @@
 """``POST /v1/responses`` (and ``GET /v1/responses/{id}``) for the GPT-5 models of the model table.
 
 Errors are OpenAI's ``{"error": {"message", "type", "param", "code"}}``. An id no model answers to gets
-GMI's router's plain-text 404 (facts §1.7); a known model that is not served here gets a 400
+GMI's router's plain-text 404 ([V-live] nrynss/thutapi); a known model that is not served here gets a 400
 ([I]: GMI publishes nothing on it). Responses are kept in memory unless ``store`` is false, so that
 ``previous_response_id`` continues a conversation.
 """
