@@ -169,7 +169,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         is the one ``completion()`` builds for a stream (same model, provider and logging object), and
         the logging object is told it streams, as the ``@client`` wrapper would have.
         """
-        logging_obj = kwargs.get("logging_obj")
+        logging_obj: Any = kwargs.get("logging_obj")  # LiteLLM's Logging; always set by completion()
         caller_loop.mark_streamed(logging_obj)
         opened = await self._open_async_stream(model, messages, args, kwargs, secrets)
         chunks = self._async_chunks(model, secrets, functools.partial(_already, opened), unknown_price)
