@@ -67,6 +67,8 @@ class StubGMI(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.seen: list[dict[str, str]] = []
+        """Headers of each ``GET /v1/models``."""
+        self.paths: list[str] = []
         self.received = threading.Event()
         self.release = threading.Event()
         self.release.set()
@@ -80,11 +82,18 @@ class _Handler(BaseHTTPRequestHandler):
     server: StubGMI
 
     def do_GET(self) -> None:
+        self.server.paths.append(self.path)
+        if self.path != "/v1/models":  # GMI's price list is not served here: the refresh goes on without it
+            self._answer(404, {"error": "not found"})
+            return
         self.server.seen.append(dict(self.headers))
         self.server.received.set()
         self.server.release.wait(timeout=30)
-        body = json.dumps(LISTING if self.path == "/v1/models" else {"error": "not found"}).encode()
-        self.send_response(200 if self.path == "/v1/models" else 404)
+        self._answer(200, LISTING)
+
+    def _answer(self, status: int, payload: Any) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
