@@ -30,6 +30,7 @@ from litellm_gmi.overlay import read_overlay, write_overlay
 
 KEY = "sk-refresh-test-0000000000"
 M3 = "MiniMaxAI/MiniMax-M3"
+SHIPPED_M3_INPUT = catalog.shipped_catalog()[M3]["input_cost_per_token"]
 LISTING: dict[str, Any] = {
     "object": "list",
     "data": [
@@ -145,7 +146,7 @@ def _closed_port() -> int:
 def test_refresh_writes_only_the_overlay_and_its_figures_win(stub: StubGMI, overlay_file: Path) -> None:
     shipped = catalog.catalog_path()
     before = shipped.read_bytes()
-    assert litellm.get_model_info(f"gmi/{M3}")["input_cost_per_token"] == pytest.approx(6e-07)
+    assert litellm.get_model_info(f"gmi/{M3}")["input_cost_per_token"] == pytest.approx(SHIPPED_M3_INPUT)
 
     result = litellm_gmi.refresh_models(api_key=KEY, api_base=stub.base)
 
@@ -257,7 +258,7 @@ def test_unreachable_gmi_never_fails_the_start_up_refresh(
     assert not overlay_file.exists()
     (record,) = [r for r in caplog.records if "start-up catalog refresh failed" in r.getMessage()]
     assert KEY not in record.getMessage()
-    assert litellm.get_model_info(f"gmi/{M3}")["input_cost_per_token"] == pytest.approx(6e-07)
+    assert litellm.get_model_info(f"gmi/{M3}")["input_cost_per_token"] == pytest.approx(SHIPPED_M3_INPUT)
 
 
 def test_import_loads_the_overlay_and_survives_unreachable_gmi(overlay_file: Path) -> None:
