@@ -122,6 +122,21 @@ def shipped_catalog() -> Mapping[str, CatalogEntry]:
     return _by_id(read_document())
 
 
+@cache
+def overlay_priced_ids() -> frozenset[str]:
+    """Ids whose input and output prices the user's overlay holds (:mod:`litellm_gmi.price_source`)."""
+    from litellm_gmi.overlay import read_overlay
+
+    overlay = read_overlay()
+    if overlay is None:
+        return frozenset()
+    return frozenset(
+        model.id
+        for model in overlay.models
+        if model.input_cost_per_token is not None and model.output_cost_per_token is not None
+    )
+
+
 def effective_document(overlay_file: Path | None = None) -> dict[str, Any]:
     """The shipped catalog document with the overlay (default: the user's) merged in; uncached."""
     from litellm_gmi.model_refresh import merge_catalog
@@ -216,5 +231,6 @@ def reload_catalog() -> None:
     """Read the catalog and overlay again and re-register them, e.g. after a refresh wrote a new overlay."""
     global _registered  # noqa: PLW0603
     load_catalog.cache_clear()
+    overlay_priced_ids.cache_clear()
     _registered = None
     register_catalog()

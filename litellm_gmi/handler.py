@@ -39,6 +39,7 @@ from litellm_gmi.http_clients import (
     pooled_async_client,
     pooled_sync_client,
 )
+from litellm_gmi.price_source import Source as PriceSource
 from litellm_gmi.video_config import GMIVideoConfig
 
 _INNER_PROVIDER = "custom"
@@ -94,34 +95,35 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         self.config = GMIChatConfig()
         self._http = BaseLLMHTTPHandler()
 
-    # Each entry point asks unpriced.check() first: a model without a known price still completes, warns
-    # once per process and has its response marked (litellm_gmi.unpriced), instead of a silent $0.
+    # Each entry point asks unpriced.check() first for the source of the model's price
+    # (litellm_gmi.price_source), which every response and chunk carries; a model without a known price
+    # still completes, warns once per process and is marked unpriced, instead of a silent $0.
     @override
     def completion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
-        unknown_price = unpriced.check(model)
+        price_source = unpriced.check(model)
         secrets = _secrets(kwargs)
         call = functools.partial(self._call, model, messages, *args, is_async=False, stream=False, **kwargs)
         response: ModelResponse = _mapped(model, secrets, call)
-        return unpriced.mark(response) if unknown_price else response
+        return unpriced.mark(response, price_source)
 
     @override
     async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
         """A non-streamed async call, or an async stream :mod:`litellm_gmi.caller_loop` made awaitable."""
-        unknown_price = unpriced.check(model)
+        price_source = unpriced.check(model)
         secrets = _secrets(kwargs)
         if caller_loop.take(_litellm_params(kwargs).get("litellm_call_id")):
-            return await self._opened_stream(model, messages, args, kwargs, secrets, unknown_price)  # type: ignore[return-value]
+            return await self._opened_stream(model, messages, args, kwargs, secrets, price_source)  # type: ignore[return-value]
         try:
             response: ModelResponse = await self._call(
                 model, messages, *args, is_async=True, stream=False, **kwargs
             )
         except BaseLLMException as exc:
             raise from_base_exception(exc, model=model, secrets=secrets) from exc
-        return unpriced.mark(response) if unknown_price else response
+        return unpriced.mark(response, price_source)
 
     @override
     def streaming(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> Iterator[Any]:
-        unknown_price = unpriced.check(model)
+        price_source = unpriced.check(model)
         secrets = _secrets(kwargs)
         client = ClosingSyncClient(pooled_sync_client(kwargs.pop("client", None), _litellm_params(kwargs)))
         try:
@@ -133,7 +135,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
             client.close()
             raise
         chunks = shape(_mapped_iter(model, secrets, _raw_chunks(stream, model)), shaper_for_litellm())
-        return _closing(unpriced.mark_each(chunks) if unknown_price else chunks, client.close)
+        return _closing(unpriced.mark_each(chunks, price_source), client.close)
 
     @override
     def astreaming(  # type: ignore[override]
@@ -149,10 +151,10 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         if not hooks.installed():
             caller_loop.warn_hook_missing()
             hooks.install()  # back for the next call, after a proxy config replaced litellm.callbacks
-        unknown_price = unpriced.check(model)
+        price_source = unpriced.check(model)
         secrets = _secrets(kwargs)
         opening = functools.partial(self._open_async_stream, model, messages, args, kwargs, secrets)
-        return self._async_chunks(model, secrets, opening, unknown_price)
+        return self._async_chunks(model, secrets, opening, price_source)
 
     async def _opened_stream(
         self,
@@ -161,7 +163,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
         secrets: tuple[str, ...],
-        unknown_price: bool,
+        price_source: PriceSource,
     ) -> CustomStreamWrapper:
         """Send the streamed request on this (the caller's) loop; LiteLLM's stream wrapper once GMI said 200.
 
@@ -172,7 +174,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         logging_obj: Any = kwargs.get("logging_obj")  # LiteLLM's Logging; always set by completion()
         caller_loop.mark_streamed(logging_obj)
         opened = await self._open_async_stream(model, messages, args, kwargs, secrets)
-        chunks = self._async_chunks(model, secrets, functools.partial(_already, opened), unknown_price)
+        chunks = self._async_chunks(model, secrets, functools.partial(_already, opened), price_source)
         # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
         weakref.finalize(chunks, caller_loop.close_on_loop, asyncio.get_running_loop(), opened[1].close)
         return CustomStreamWrapper(
@@ -209,12 +211,12 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         model: str,
         secrets: tuple[str, ...],
         opening: Callable[[], Awaitable[tuple[Any, ClosingAsyncClient]]],
-        unknown_price: bool,
+        price_source: PriceSource,
     ) -> AsyncIterator[Any]:
         stream, client = await opening()
         try:
             shaped = ashape(_amapped_iter(model, secrets, _raw_chunks(stream, model)), shaper_for_litellm())
-            async for item in unpriced.amark_each(shaped) if unknown_price else shaped:
+            async for item in unpriced.amark_each(shaped, price_source):
                 yield item
         finally:
             await client.close()

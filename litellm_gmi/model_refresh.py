@@ -11,6 +11,9 @@ strings or numbers), so those come first, every other known spelling is accepted
 priced row is kept, so a promotion never makes a cost look like $0. Bare-UUID ids are custom or internal
 deployments, not models to catalogue (pi-gmicloud-ai drops them too).
 
+GMI's public price list (:mod:`litellm_gmi.price_list`) adds context tiers and a second price, the list
+price, to a model: :class:`PriceRecord` keeps both with the day they were read.
+
 The merge only touches figures the live list actually provides: flags, notes, deprecation and the
 sources of untouched figures are curated by hand and survive a refresh. Pure data in, data out; no
 network.
@@ -30,6 +33,14 @@ from pathlib import Path
 from typing import Any
 
 LIVE_SOURCE = "GMI /v1/models"
+PRICE_LIST_SOURCE = (
+    "prices and tiers: GMI price list (console.gmicloud.ai/api/v1/billing/model_prices, current price)"
+)
+"""How a catalog entry's ``source`` names prices taken from GMI's public price list."""
+TIER_KEY = re.compile(
+    r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_[0-9]+k?_tokens$"
+)
+"""LiteLLM's own tier keys, as the catalog schema allows them (``..._above_512k_tokens``)."""
 FIGURES = (
     "max_input_tokens",
     "max_output_tokens",
@@ -50,9 +61,32 @@ _PER_MILLION_THRESHOLD = 0.001
 """No model costs $1,000 per 1M tokens, so a price at or above this is per 1M, below it per token."""
 
 
+Prices = tuple[tuple[str, float], ...]
+"""Catalog price fields and tier keys with USD-per-token values, in a stable order."""
+
+
+@dataclass(frozen=True)
+class PriceRecord:
+    """Both prices GMI's price list gives for a model, as read on ``date`` from ``source``.
+
+    ``current`` is what GMI shows now (possibly a promotion), ``list`` the original (list) price; each
+    holds the base prices and LiteLLM-named tier keys. Which one GMI bills is not documented: the cost
+    map gets ``current`` (see :mod:`litellm_gmi.price_list`).
+    """
+
+    source: str
+    date: str
+    current: Prices
+    list: Prices
+
+
 @dataclass(frozen=True)
 class LiveModel:
-    """What one ``/v1/models`` entry told us; ``None`` where it said nothing usable."""
+    """What one ``/v1/models`` entry told us; ``None`` where it said nothing usable.
+
+    ``tiers`` are LiteLLM tier keys (current prices) and ``prices`` both prices, when GMI's price list
+    named the model.
+    """
 
     id: str
     max_input_tokens: int | None = None
@@ -61,10 +95,12 @@ class LiveModel:
     output_cost_per_token: float | None = None
     cache_read_input_token_cost: float | None = None
     cache_creation_input_token_cost: float | None = None
+    tiers: Prices = ()
+    prices: PriceRecord | None = None
 
     def figures(self) -> dict[str, int | float | None]:
-        """The values keyed by catalog field name."""
-        return {name: getattr(self, name) for name in FIGURES}
+        """The values keyed by catalog field name, tier keys last."""
+        return {**{name: getattr(self, name) for name in FIGURES}, **dict(self.tiers)}
 
     def priced(self) -> bool:
         """True when the row names a non-zero input or output price (a promo duplicate names $0)."""
@@ -211,7 +247,9 @@ def _same(old: Any, new: float) -> bool:
 def merge_catalog(document: Mapping[str, Any], live: Sequence[LiveModel], *, today: str) -> dict[str, Any]:
     """A new catalog document with the live figures applied; the input is not modified.
 
-    Changed figures are overwritten and their entry's ``source`` names the live list; models GMI no
+    Changed figures (tier keys included) are overwritten and their entry's ``source`` names the live
+    list, and GMI's price list where the prices came from it; a tier the live figures do not name is
+    kept, like every other figure they leave out; models GMI no
     longer lists are marked ``deprecated`` (never deleted); new models are added after the last chat
     entry with unknown figures null and every flag false, for a human to curate.
     """
@@ -222,9 +260,10 @@ def merge_catalog(document: Mapping[str, Any], live: Sequence[LiveModel], *, tod
     for change in diff.changed:
         by_id[change.id][change.field] = change.new
         changed_fields.setdefault(change.id, []).append(change.field)
+    priced = {model.id for model in live if model.prices is not None}
     for model_id, names in changed_fields.items():
         entry = by_id[model_id]
-        entry["source"] = _with_live_source(entry["source"], names)
+        entry["source"] = _with_live_source(entry["source"], names, price_list=model_id in priced)
         entry["source_date"] = today
     for model_id in diff.removed:
         by_id[model_id]["deprecated"] = True
@@ -255,17 +294,21 @@ def new_entry(model: LiveModel, *, today: str) -> dict[str, Any]:
     }
 
 
-def _with_live_source(source: str, fields: Iterable[str]) -> str:
-    """``source`` with one leading ``GMI /v1/models (<fields>)`` part, merged with any earlier one."""
-    parts = [part.strip() for part in source.split(";") if part.strip()]
+def _with_live_source(source: str, fields: Iterable[str], *, price_list: bool = False) -> str:
+    """``source`` with one leading ``GMI /v1/models (<fields>)`` part, merged with any earlier one, and
+    the price list named next when the prices came from it."""
+    parts = [part.strip() for part in source.split(";") if part.strip() and part.strip() != PRICE_LIST_SOURCE]
     earlier = [part for part in parts if part.startswith(LIVE_SOURCE)]
     named = set(fields)
     for part in earlier:
         named.update(
             name.strip() for name in part[len(LIVE_SOURCE) :].strip(" ()").split(",") if name.strip()
         )
-    ordered = ", ".join(name for name in FIGURES if name in named)
-    return "; ".join([f"{LIVE_SOURCE} ({ordered})", *(part for part in parts if part not in earlier)])
+    ordered = ", ".join([*(name for name in FIGURES if name in named), *sorted(named - set(FIGURES))])
+    priced = [PRICE_LIST_SOURCE] if price_list else []
+    return "; ".join(
+        [f"{LIVE_SOURCE} ({ordered})", *priced, *(part for part in parts if part not in earlier)]
+    )
 
 
 def write_document(document: Mapping[str, Any], path: Path) -> None:

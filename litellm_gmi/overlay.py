@@ -10,6 +10,10 @@ dependency):
 - macOS: ``~/Library/Caches/litellm_gmi/catalog_overlay.json``;
 - Windows: ``%LOCALAPPDATA%\\litellm_gmi\\Cache\\catalog_overlay.json``.
 
+A row priced from GMI's price list (:mod:`litellm_gmi.price_list`) also keeps both prices with the day
+they were read: ``"prices": {"source": URL, "current": {"date": ..., <fields>}, "list": {"date": ...,
+<fields>}}``. Its top-level prices and tier keys are the current ones, which LiteLLM's cost map gets.
+
 A missing overlay is normal; an unusable one is logged once (one warning) and ignored, and the shipped
 catalog is used, so a bad cache file can never break ``import litellm_gmi`` (issue 21, item 5). Unusable
 means unreadable, not UTF-8 (PowerShell's ``>`` writes UTF-16), not JSON, nested deeper than
@@ -29,7 +33,16 @@ from pathlib import Path
 from typing import Any
 
 from litellm_gmi import json_limits
-from litellm_gmi.model_refresh import FIGURES, LIVE_SOURCE, LiveModel, parse_entry, write_document
+from litellm_gmi.model_refresh import (
+    FIGURES,
+    LIVE_SOURCE,
+    TIER_KEY,
+    LiveModel,
+    PriceRecord,
+    Prices,
+    parse_entry,
+    write_document,
+)
 
 OVERLAY_ENV = "LITELLM_GMI_CATALOG"
 """Path of the overlay file, overriding the user cache directory."""
@@ -117,15 +130,55 @@ def _row(row: Mapping[str, Any]) -> LiveModel | None:
     model = parse_entry({"id": row.get("id")})
     if model is None:
         return None
+    figures = _numbers(model.id, row, FIGURES)
+    tiers = tuple(_numbers(model.id, row, sorted(name for name in row if TIER_KEY.match(name))).items())
+    return LiveModel(id=model.id, **figures, tiers=tiers, prices=_price_record(model.id, row.get("prices")))
+
+
+def _numbers(model_id: str, row: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """The non-negative numbers among ``names``; a non-finite one makes the whole overlay unusable."""
     figures = {
         name: row[name]
-        for name in FIGURES
+        for name in names
         if isinstance(row.get(name), int | float) and not isinstance(row.get(name), bool) and row[name] >= 0
     }
     for name, value in figures.items():
         if not math.isfinite(value):  # 1e999 parses as inf; a price of inf makes every cost inf
-            raise ValueError(f"{model.id}: {name} is {value}, not a finite number")
-    return LiveModel(id=model.id, **figures)
+            raise ValueError(f"{model_id}: {name} is {value}, not a finite number")
+    return figures
+
+
+def _price_record(model_id: str, raw: Any) -> PriceRecord | None:
+    if not isinstance(raw, Mapping):
+        return None
+    current, listed = raw.get("current"), raw.get("list")
+    if not isinstance(current, Mapping) or not isinstance(listed, Mapping):
+        return None
+    source, date = raw.get("source"), current.get("date")
+    return PriceRecord(
+        source=source if isinstance(source, str) else "",
+        date=date if isinstance(date, str) else "",
+        current=_price_fields(model_id, current),
+        list=_price_fields(model_id, listed),
+    )
+
+
+def _price_fields(model_id: str, block: Mapping[str, Any]) -> Prices:
+    names = [name for name in block if name in FIGURES or TIER_KEY.match(name)]
+    return tuple(_numbers(model_id, block, names).items())
+
+
+def _stored(model: LiveModel) -> dict[str, Any]:
+    """One overlay row: the figures (current prices), and both prices with their date when known."""
+    row: dict[str, Any] = {"id": model.id, **{k: v for k, v in model.figures().items() if v is not None}}
+    if model.prices is not None:
+        record = model.prices
+        row["prices"] = {
+            "source": record.source,
+            "current": {"date": record.date, **dict(record.current)},
+            "list": {"date": record.date, **dict(record.list)},
+        }
+    return row
 
 
 def write_overlay(
@@ -144,10 +197,7 @@ def write_overlay(
         "source": LIVE_SOURCE,
         "api_base": api_base,
         "fetched": fetched,
-        "models": [
-            {"id": model.id, **{name: v for name, v in model.figures().items() if v is not None}}
-            for model in models
-        ],
+        "models": [_stored(model) for model in models],
     }
     write_document(document, target)
     return target

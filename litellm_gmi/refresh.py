@@ -1,7 +1,10 @@
 """Refreshing the catalog from GMI's live ``GET /v1/models`` into the user's overlay, now or at start-up.
 
 :func:`refresh_models` asks GMI, writes the overlay (:mod:`litellm_gmi.overlay`) and re-registers the
-catalog, so ``litellm.get_model_info`` answers with the live figures at once. With
+catalog, so ``litellm.get_model_info`` answers with the live figures at once. It also reads GMI's public
+price list (:mod:`litellm_gmi.price_list`, no key): its current prices, context tiers and list prices
+are stored with the day they were read. If the price list cannot be read, the refresh goes on from
+``/v1/models`` alone and says so (a warning, and :attr:`RefreshResult.price_list_error`). With
 ``LITELLM_GMI_REFRESH_ON_START=1`` and a GMI key in the environment, ``import litellm_gmi`` (which is
 what the LiteLLM proxy does when it loads its config) starts one refresh in a daemon thread when the
 overlay is missing or older than ``LITELLM_GMI_REFRESH_TTL`` seconds (default a day). That thread never
@@ -26,6 +29,7 @@ from litellm_gmi.credentials import auth_headers, resolve_api_base, resolve_api_
 from litellm_gmi.errors import extract_message
 from litellm_gmi.model_refresh import LiveModel, parse_models
 from litellm_gmi.overlay import overlay_path, refuse_package_path, write_overlay
+from litellm_gmi.price_list import PriceListError, apply_prices, fetch_price_list, price_list_url
 
 REFRESH_ON_START_ENV = "LITELLM_GMI_REFRESH_ON_START"
 REFRESH_TTL_ENV = "LITELLM_GMI_REFRESH_TTL"
@@ -45,10 +49,15 @@ class RefreshError(Exception):
 
 @dataclass(frozen=True)
 class RefreshResult:
-    """What a refresh wrote: the overlay file and the models GMI listed."""
+    """What a refresh wrote: the overlay file, the models GMI listed, and how many the price list priced.
+
+    ``price_list_error`` says why the price list was not used (``None`` when it was).
+    """
 
     path: Path
     models: tuple[LiveModel, ...]
+    priced_from_list: int = 0
+    price_list_error: str | None = None
 
 
 def fetch_live_models(
@@ -101,10 +110,22 @@ def refresh_models(
     target = Path(path).expanduser() if path is not None else overlay_path()
     refuse_package_path(target)  # before the request: a bad path costs no call to GMI
     models = fetch_live_models(api_key, api_base, org_id=org_id, timeout=timeout)
-    written = write_overlay(models, fetched=utc_today(), api_base=resolve_api_base(api_base), path=target)
+    today = utc_today()
+    base = resolve_api_base(api_base)
+    try:
+        prices = fetch_price_list(price_list_url(base), today=today, timeout=timeout)
+    except PriceListError as exc:
+        error: str | None = str(exc)
+        logger.warning("litellm_gmi: GMI's price list not read, prices from /v1/models only: %s", exc)
+        prices = {}
+    else:
+        error = None
+        models = apply_prices(models, prices)
+    written = write_overlay(models, fetched=today, api_base=base, path=target)
     if written.resolve() == overlay_path().resolve():
         reload_catalog()
-    return RefreshResult(path=written, models=tuple(models))
+    priced = sum(1 for model in models if model.prices is not None)
+    return RefreshResult(path=written, models=tuple(models), priced_from_list=priced, price_list_error=error)
 
 
 def start_refresh_on_start() -> threading.Thread | None:

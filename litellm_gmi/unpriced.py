@@ -6,11 +6,8 @@ the first one per model and process logs a warning on the ``litellm_gmi`` logger
 price, and every response (and, on LiteLLM >= 1.89, every streamed chunk) carries
 ``_hidden_params["gmi_price_unknown"] = True`` so dashboards can tell "free" from "unknown".
 
-A price counts as known when ``litellm.model_cost["gmi/<model>"]`` has a non-zero per-token price,
-whoever put it there: the catalog, the user's overlay, ``litellm.register_model`` or a proxy entry's
-``model_info``. A $0 price counts only when the catalog or overlay records it: LiteLLM 1.81's
-``register_model`` writes 0 for every price a row leaves out, so there a registered 0 and "unknown" look
-the same.
+Every response and chunk also names the source of its price in ``_hidden_params["gmi_price_source"]``;
+:mod:`litellm_gmi.price_source` owns that decision, and a price is known unless it says ``"unknown"``.
 """
 
 from __future__ import annotations
@@ -18,16 +15,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
-import litellm
-
-from litellm_gmi.constants import PROVIDER
+from litellm_gmi.price_source import PRICE_SOURCE, Source, price_source
 
 PRICE_UNKNOWN: Final = "gmi_price_unknown"
 """The ``_hidden_params`` key set on responses to models without a known price."""
 
 logger = logging.getLogger("litellm_gmi")
+_R = TypeVar("_R")
 
 _warned: set[str] = set()
 _lock = threading.Lock()
@@ -35,24 +31,14 @@ _lock = threading.Lock()
 
 def price_known(model: str) -> bool:
     """Whether LiteLLM's cost map holds input and output prices for ``gmi/<model>`` (see the module)."""
-    row = litellm.model_cost.get(f"{PROVIDER}/{model}")
-    if not isinstance(row, dict):
-        return False
-    prices = (row.get("input_cost_per_token"), row.get("output_cost_per_token"))
-    if None in prices:
-        return False
-    if any(prices):
-        return True
-    from litellm_gmi.catalog import load_catalog
-
-    entry = load_catalog().get(model)
-    return entry is not None and entry["input_cost_per_token"] == 0 and entry["output_cost_per_token"] == 0
+    return price_source(model) != "unknown"
 
 
-def check(model: str) -> bool:
-    """True when ``model`` has no known price; warns the first time per model in this process."""
-    if price_known(model):
-        return False
+def check(model: str) -> Source:
+    """The source of ``model``'s price; warns the first time per model in this process when unknown."""
+    source = price_source(model)
+    if source != "unknown":
+        return source
     with _lock:
         first = model not in _warned
         _warned.add(model)
@@ -64,24 +50,27 @@ def check(model: str) -> bool:
             model,
             model,
         )
-    return True
+    return source
 
 
-def mark(response: Any) -> Any:
-    """Set the unpriced marker on a response or chunk that has ``_hidden_params``; returns it."""
+def mark(response: _R, source: Source = "unknown") -> _R:
+    """Name the price's source on a response or chunk that has ``_hidden_params`` (and, when it is
+    ``"unknown"``, set the unpriced marker); returns it."""
     hidden = getattr(response, "_hidden_params", None)
     if isinstance(hidden, dict):
-        hidden[PRICE_UNKNOWN] = True
+        hidden[PRICE_SOURCE] = source
+        if source == "unknown":
+            hidden[PRICE_UNKNOWN] = True
     return response
 
 
-def mark_each(chunks: Iterator[Any]) -> Iterator[Any]:
+def mark_each(chunks: Iterator[Any], source: Source = "unknown") -> Iterator[Any]:
     """``chunks`` with every one marked (dict chunks, used before LiteLLM 1.89, have nowhere to carry it)."""
     for chunk in chunks:
-        yield mark(chunk)
+        yield mark(chunk, source)
 
 
-async def amark_each(chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+async def amark_each(chunks: AsyncIterator[Any], source: Source = "unknown") -> AsyncIterator[Any]:
     """Async twin of :func:`mark_each`."""
     async for chunk in chunks:
-        yield mark(chunk)
+        yield mark(chunk, source)

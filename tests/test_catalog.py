@@ -463,7 +463,7 @@ def test_media_models_map_to_litellm_modes() -> None:
 
 
 def test_unknown_figures_are_left_out_not_zeroed() -> None:
-    row = catalog.litellm_cost_map()["gmi/deepseek-ai/DeepSeek-V3.1"]
+    row = catalog.litellm_cost_map()["gmi/deepseek-ai/DeepSeek-V3"]  # no GMI source gives either
     assert "input_cost_per_token" not in row
     assert "max_input_tokens" not in row
     assert row["supports_function_calling"] is True
@@ -477,7 +477,7 @@ TIERS_READ = _release(LITELLM_VERSION) >= (1, 106, 0)
 
 def test_m3_tiers_are_in_litellms_own_keys() -> None:
     row = catalog.litellm_cost_map()[f"gmi/{M3}"]
-    assert row["cache_read_input_token_cost"] == pytest.approx(0.12e-6)
+    assert row["cache_read_input_token_cost"] == pytest.approx(0.048e-6)  # current price (GMI artifacts feed)
     assert row["input_cost_per_token_above_512k_tokens"] == pytest.approx(1.20e-6)
     assert row["output_cost_per_token_above_512k_tokens"] == pytest.approx(4.80e-6)
     assert row["cache_read_input_token_cost_above_512k_tokens"] == pytest.approx(0.24e-6)
@@ -549,3 +549,30 @@ def test_uncatalogued_model_still_completes() -> None:
     response = litellm.completion(model=f"gmi/{UNCATALOGUED_MODEL}", messages=MESSAGES)
     assert response.choices[0].message.content
     assert response._hidden_params.get("response_cost") is None
+
+
+# ------------------------------------------------------------------ reconciled with LiteLLM's gmi/ rows ---
+def test_every_disagreement_with_litellms_own_rows_is_explained() -> None:
+    """Issue 20: on every supported release, a figure where the catalog and the installed LiteLLM's own
+    ``gmi/`` row differ says why in its notes, and every id LiteLLM lists from a GMI source is catalogued."""
+    from litellm_gmi.builtin_rows import builtin_gmi_rows, diff_builtin
+
+    builtin = builtin_gmi_rows()
+    diff = diff_builtin(CATALOG, builtin)
+    for disagreement in diff.disagreements:
+        assert "LiteLLM" in CATALOG[disagreement.id].get("notes", ""), disagreement
+    sourced = [i for i in diff.only_litellm if "gmicloud" in str(builtin[i].get("source", ""))]
+    assert sourced == []
+
+
+def test_reconciled_figures_take_the_newer_gmi_source() -> None:
+    """GMI's artifacts feed (LiteLLM 1.110.2) is newer than the catalog's earlier sources for these."""
+    assert CATALOG["Qwen/Qwen3.8-Flash"]["max_input_tokens"] == 1048575
+    assert CATALOG["Qwen/Qwen3-235B-A22B-FP8"]["max_input_tokens"] == 32768
+    assert CATALOG["Qwen/Qwen3-32B-FP8"]["max_output_tokens"] == 32768  # capped at GMI's context
+    for model_id in ("Qwen/Qwen3.8-Flash", "MiniMaxAI/MiniMax-M3", "openai/gpt-6-sol"):
+        assert "get_public_artifacts" in CATALOG[model_id]["source"], model_id
+    assert "[C]" in CATALOG["MiniMaxAI/MiniMax-M3"]["notes"]
+    # LiteLLM's row for DeepSeek-V3.2 cites no source: the dated GMI figure stays.
+    assert CATALOG["deepseek-ai/DeepSeek-V3.2"]["input_cost_per_token"] == pytest.approx(2.9e-07)
+    assert "cites no source" in CATALOG["deepseek-ai/DeepSeek-V3.2"]["notes"]

@@ -7,6 +7,7 @@ delete tests/cassettes/test_cli_models/ and run ``pytest tests/test_cli_models.p
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import jsonschema
@@ -15,7 +16,7 @@ from conftest import SMALL_CONTEXT_LIMIT, SMALL_CONTEXT_MODEL
 
 from gmi_emulator import GMIEmulator
 from gmi_emulator.model_table import UNCATALOGUED_CONTEXT, UNCATALOGUED_MAX_OUTPUT, UNCATALOGUED_MODEL
-from litellm_gmi import catalog, refresh
+from litellm_gmi import builtin_rows, catalog, refresh
 from litellm_gmi.cli import main
 from litellm_gmi.constants import API_KEY_ENVS
 from litellm_gmi.model_refresh import LIVE_SOURCE, LiveModel
@@ -105,7 +106,8 @@ def test_write_stores_an_overlay_and_leaves_the_catalog_alone(
     assert main(["models", "--write", "--api-base", api_base, "--catalog", str(overlay)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == f"wrote {overlay}"
-    _, removed, changed = _diff(out[:-1])
+    assert out[-2].endswith("models priced from GMI's price list (current and list price)")
+    _, removed, changed = _diff(out[:-2])
     assert catalog.catalog_path().read_bytes() == shipped
 
     document = catalog.effective_document(overlay)
@@ -132,7 +134,7 @@ def test_write_stores_an_overlay_and_leaves_the_catalog_alone(
     assert [i for i in sorted(untouched) if after[i] != before[i]] == []
 
     assert main(["models", "--diff", "--api-base", api_base, "--catalog", str(overlay)]) == 0
-    assert capsys.readouterr().out.strip() == "catalog matches GMI's live list (chat models)"
+    assert capsys.readouterr().out.splitlines()[-1] == "catalog matches GMI's live list (chat models)"
 
 
 def test_write_into_the_package_is_refused_before_any_request(
@@ -182,3 +184,56 @@ def test_write_and_diff_are_exclusive(capsys: pytest.CaptureFixture[str]) -> Non
         main(["models", "--write", "--diff"])
     assert exit_info.value.code == 2
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+# -------------------------------------------------------------------- against LiteLLM's own gmi/ rows ---
+# A stand-in for the installed LiteLLM's gmi/ rows: the test is about our diff, not about LiteLLM's data.
+BUILTIN = {
+    "deepseek-ai/DeepSeek-V3.2": {
+        "mode": "chat",
+        "max_input_tokens": 163840,
+        "input_cost_per_token": 2.8e-07,
+    },
+    "google/gemini-3-pro-preview": {"mode": "chat", "input_cost_per_token": 2e-06},
+    "acme/only-in-litellm": {"mode": "chat", "input_cost_per_token": 1e-07},
+    "acme/an-image-model": {"mode": "image_generation"},
+}
+
+
+@pytest.mark.vcr
+def test_diff_also_compares_litellms_own_rows(
+    api_base: str, overlay: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(builtin_rows, "builtin_gmi_rows", lambda: BUILTIN)
+    assert main(["models", "--diff", "--api-base", api_base, "--catalog", str(overlay)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    ours = catalog.load_catalog()["deepseek-ai/DeepSeek-V3.2"]["input_cost_per_token"]
+    assert (
+        f"L~ deepseek-ai/DeepSeek-V3.2  input_cost_per_token: catalog ${ours * 1e6:.4g}/M, LiteLLM $0.28/M"
+        in lines
+    )
+    assert "L~ google/gemini-3-pro-preview  input_cost_per_token: catalog -, LiteLLM $2/M" in lines
+    assert "L+ acme/only-in-litellm  (LiteLLM lists it; the catalog does not)" in lines
+    assert not any("max_input_tokens" in line for line in lines if line.startswith("L~ deepseek"))  # agree
+    assert "2 shared, 2 disagree, 1 only in LiteLLM" in lines
+    _diff(lines)  # the live diff still ends the output
+
+
+def test_litellm_comparison_shows_without_gmi(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(builtin_rows, "builtin_gmi_rows", lambda: BUILTIN)
+    monkeypatch.setenv("GMI_API_KEY", TEST_KEY)
+    assert main(["models", "--diff", "--api-base", "http://127.0.0.1:9/v1", "--timeout", "2"]) == 1
+    assert "L+ acme/only-in-litellm  (LiteLLM lists it; the catalog does not)" in capsys.readouterr().out
+
+
+def test_litellms_rows_are_read_from_its_shipped_map_and_a_missing_file_is_loud(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    rows = builtin_rows.builtin_gmi_rows()
+    assert all(not key.startswith("gmi/") and isinstance(row, dict) for key, row in rows.items())
+    monkeypatch.setattr(builtin_rows, "BACKUP_FILE", "no_such_cost_map.json")
+    with caplog.at_level(logging.WARNING, logger="litellm_gmi"):
+        assert builtin_rows.builtin_gmi_rows() == {}
+    assert "litellm/no_such_cost_map.json" in caplog.text

@@ -30,6 +30,7 @@ from litellm_gmi.overlay import read_overlay, write_overlay
 
 KEY = "sk-refresh-test-0000000000"
 M3 = "MiniMaxAI/MiniMax-M3"
+SHIPPED_M3_INPUT = catalog.shipped_catalog()[M3]["input_cost_per_token"]
 LISTING: dict[str, Any] = {
     "object": "list",
     "data": [
@@ -67,6 +68,8 @@ class StubGMI(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.seen: list[dict[str, str]] = []
+        """Headers of each ``GET /v1/models``."""
+        self.paths: list[str] = []
         self.received = threading.Event()
         self.release = threading.Event()
         self.release.set()
@@ -80,11 +83,18 @@ class _Handler(BaseHTTPRequestHandler):
     server: StubGMI
 
     def do_GET(self) -> None:
+        self.server.paths.append(self.path)
+        if self.path != "/v1/models":  # GMI's price list is not served here: the refresh goes on without it
+            self._answer(404, {"error": "not found"})
+            return
         self.server.seen.append(dict(self.headers))
         self.server.received.set()
         self.server.release.wait(timeout=30)
-        body = json.dumps(LISTING if self.path == "/v1/models" else {"error": "not found"}).encode()
-        self.send_response(200 if self.path == "/v1/models" else 404)
+        self._answer(200, LISTING)
+
+    def _answer(self, status: int, payload: Any) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -136,7 +146,7 @@ def _closed_port() -> int:
 def test_refresh_writes_only_the_overlay_and_its_figures_win(stub: StubGMI, overlay_file: Path) -> None:
     shipped = catalog.catalog_path()
     before = shipped.read_bytes()
-    assert litellm.get_model_info(f"gmi/{M3}")["input_cost_per_token"] == pytest.approx(6e-07)
+    assert litellm.get_model_info(f"gmi/{M3}")["input_cost_per_token"] == pytest.approx(SHIPPED_M3_INPUT)
 
     result = litellm_gmi.refresh_models(api_key=KEY, api_base=stub.base)
 
@@ -248,7 +258,7 @@ def test_unreachable_gmi_never_fails_the_start_up_refresh(
     assert not overlay_file.exists()
     (record,) = [r for r in caplog.records if "start-up catalog refresh failed" in r.getMessage()]
     assert KEY not in record.getMessage()
-    assert litellm.get_model_info(f"gmi/{M3}")["input_cost_per_token"] == pytest.approx(6e-07)
+    assert litellm.get_model_info(f"gmi/{M3}")["input_cost_per_token"] == pytest.approx(SHIPPED_M3_INPUT)
 
 
 def test_import_loads_the_overlay_and_survives_unreachable_gmi(overlay_file: Path) -> None:

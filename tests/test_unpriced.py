@@ -1,6 +1,6 @@
 """No silent $0: calls to models without a known price complete, warn once per model and are marked.
 
-Runs against the emulator through cassettes. ``Qwen/Qwen3-30B-A3B`` is catalogued with a context but no
+Runs against the emulator through cassettes. ``deepseek-ai/DeepSeek-V3`` is catalogued without a
 price, the emulator's uncatalogued model has no row at all, and DeepSeek-V3.2 is priced.
 """
 
@@ -16,7 +16,7 @@ from gmi_emulator.model_table import UNCATALOGUED_MODEL
 from litellm_gmi import catalog, unpriced
 from litellm_gmi.compat import STREAM_PASSTHROUGH
 
-UNPRICED = "Qwen/Qwen3-30B-A3B"
+UNPRICED = "deepseek-ai/DeepSeek-V3"
 PRICED = "deepseek-ai/DeepSeek-V3.2"
 MESSAGES = [{"role": "user", "content": "Name three prime numbers."}]
 

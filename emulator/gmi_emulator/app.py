@@ -16,6 +16,7 @@ from aiohttp import web
 from gmi_emulator.chat.routes import add_chat_routes
 from gmi_emulator.embeddings import add_embedding_routes
 from gmi_emulator.messages.routes import add_messages_routes
+from gmi_emulator.price_list import add_price_list_routes
 from gmi_emulator.queue.routes import add_queue_routes
 from gmi_emulator.responses.routes import add_responses_routes
 from gmi_emulator.state import STATE_KEY, EmulatorState, Headers, RecordedRequest
@@ -49,6 +50,7 @@ def create_app(state: EmulatorState | None = None) -> web.Application:
     add_chat_routes(app)
     add_embedding_routes(app)
     add_messages_routes(app)
+    add_price_list_routes(app)
     add_responses_routes(app)
     add_queue_routes(app, state)
     return app

@@ -14,7 +14,9 @@ source observed against GMI, [I] an inference.
 Nothing here is read from a client's catalog, so a client whose own table is wrong fails against it.
 
 Prices are USD per 1M tokens. ``None`` means no source gives the figure: the emulator then enforces no
-limit and ``GET /v1/models`` leaves the field out.
+limit and ``GET /v1/models`` leaves the field out. ``price`` is GMI's current price; where GMI's feeds
+show a promotion, ``list_price`` is the original (list) price and ``tiers`` hold prices above a prompt
+size. Both are served on the price list (:mod:`gmi_emulator.price_list`).
 
 Where sources conflict ([C]) the row takes one side and its comment names the other. Ids known to fail live
 are left out on purpose: ``nvidia/nemotron-3-nano-omni`` has a GMI docs page but answers 404 "No matching
@@ -26,7 +28,7 @@ prefix is unverified.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 Reasoning = Literal["none", "content", "think_tags", "switch", "hidden"]
@@ -56,6 +58,17 @@ has no ``/v1/responses`` ([C]); the emulator serves it, for these models only.""
 
 
 @dataclass(frozen=True)
+class PriceTier:
+    """Prices (USD per 1M tokens) for prompts above ``threshold`` tokens; ``list_*`` where on promotion."""
+
+    threshold: int
+    price: tuple[float, float]
+    cache_read: float | None = None
+    list_price: tuple[float, float] | None = None
+    list_cache_read: float | None = None
+
+
+@dataclass(frozen=True)
 class ChatModel:
     """One row: what the emulator enforces and what ``GET /v1/models`` reports."""
 
@@ -67,6 +80,16 @@ class ChatModel:
     reasoning: Reasoning = "none"
     vision: bool = False
     apis: frozenset[Api] = CHAT
+    list_price: tuple[float, float] | None = None
+    list_cache_read: float | None = None
+    tiers: tuple[PriceTier, ...] = ()
+
+
+def _promo(
+    model: ChatModel, list_price: tuple[float, float], list_cache_read: float, *tiers: PriceTier
+) -> ChatModel:
+    """``model`` (at its current, promotional price) with its list price and tiers."""
+    return replace(model, list_price=list_price, list_cache_read=list_cache_read, tiers=tiers)
 
 
 @dataclass(frozen=True)
@@ -174,10 +197,22 @@ CHAT_MODELS: Final[Mapping[str, ChatModel]] = _rows(
     _M("moonshotai/kimi-k3", 1_048_576),  # PI9605 example; context from the router's fallbacks
     # --- MiniMax: reasons only with ``thinking: {type: enabled}`` ([V-live] THUT); /v1/messages too.
     _M("MiniMaxAI/MiniMax-M2.1", 196_608, 16_384, (0.3, 1.2), reasoning="switch", apis=ANTHROPIC),  # L
-    _M("MiniMaxAI/MiniMax-M2.7", 196_608, reasoning="switch", apis=ANTHROPIC),  # GMI docs page; router
-    # models.dev toml "verified 2026-08-25": 1,048,576 context, cache read $0.12; above 512k tokens the
-    # price doubles ($1.20/$4.80), which the listing does not model.
-    _M("MiniMaxAI/MiniMax-M3", 1_048_576, None, (0.6, 2.4), 0.12, "switch", apis=ANTHROPIC),
+    # GMI docs page; router. Current $0.21/$0.84/$0.042: GMI's artifacts feed (ie-api.gmicloud.ai, as
+    # LiteLLM 1.110.2 ships it); list $0.30/$1.20/$0.06: GMI's billing feed (quill-router, 2026-08-22).
+    _promo(
+        _M("MiniMaxAI/MiniMax-M2.7", 196_608, None, (0.21, 0.84), 0.042, "switch", apis=ANTHROPIC),
+        (0.3, 1.2),
+        0.06,
+    ),
+    # models.dev toml "verified 2026-08-25": 1,048,576 context; list $0.60/$2.40/$0.12, above 512k tokens
+    # $1.20/$4.80/$0.24 (GMI's billing feed agrees); current $0.24/$0.96/$0.048 from GMI's artifacts feed
+    # (as LiteLLM 1.110.2 ships it). No source gives a promotional upper tier, so it stays at list.
+    _promo(
+        _M("MiniMaxAI/MiniMax-M3", 1_048_576, None, (0.24, 0.96), 0.048, "switch", apis=ANTHROPIC),
+        (0.6, 2.4),
+        0.12,
+        PriceTier(512_000, (1.2, 4.8), 0.24, (1.2, 4.8), 0.24),
+    ),
     # --- Qwen.
     _M("Qwen/Qwen3-VL-235B-A22B-Instruct-FP8", 262_144, 16_384, (0.3, 1.4), vision=True),  # L
     # M says 1M context; PI9605 says over-reported about 3.8x [C]: PI9605. No documented thinking toggle.
@@ -205,7 +240,9 @@ CHAT_MODELS: Final[Mapping[str, ChatModel]] = _rows(
     _M("meta-llama/Llama-3.1-8B", price=(0.03, 0.09)),  # P
     # --- Z.ai. GLM-5.x reasoning as reasoning_content (M: interleaved.field).
     _M("zai-org/GLM-4.7-FP8", 202_752, 16_384, (0.4, 2.0)),  # L
-    _M("zai-org/GLM-5-FP8", 202_752, 131_072, (0.6, 1.92), 0.12, "content"),  # M; any-llm's test model
+    # M; any-llm's test model. $0.60/$1.92/$0.12 is also GMI's artifacts feed (LiteLLM 1.110.2); GMI's
+    # billing feed (quill-router, 2026-08-22) lists $1.00/$3.20/$0.20, the list price.
+    _promo(_M("zai-org/GLM-5-FP8", 202_752, 131_072, (0.6, 1.92), 0.12, "content"), (1.0, 3.2), 0.2),
     # Output: M 131,072, O (newer) 65,536 [C]: O here. Prices O.
     _M("zai-org/GLM-5.1-FP8", 202_752, 65_536, (0.979, 3.08), 0.182, "content"),
     # Context: O 1,048,576, a router's fallback 1,000,000 [C]: O here. Prices: O (newer than M).

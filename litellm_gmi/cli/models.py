@@ -1,8 +1,10 @@
 """``litellm-gmi models``: list GMI's live chat models, diff them against the catalog, or refresh it.
 
 ``--write`` stores the live figures as the user's catalog overlay (``--catalog PATH``,
-``$LITELLM_GMI_CATALOG`` or the user cache directory), never in the installed package; ``--diff``
-compares the live list with the catalog litellm_gmi loads, overlay included.
+``$LITELLM_GMI_CATALOG`` or the user cache directory), never in the installed package, with GMI's public
+price list (current and list prices, tiers) where it can be read; ``--diff`` compares the live list
+with the catalog litellm_gmi loads, overlay included, and that catalog with the installed LiteLLM's own
+``gmi/`` rows (prices and contexts), so drift on either side shows in one command.
 
 Exit codes: 0 done, 1 GMI or the network failed, 2 usage error or no API key.
 """
@@ -33,12 +35,25 @@ def run(argv: list[str]) -> int:
         if args.write:
             before = _by_id(effective_document(overlay))
             result = refresh_models(None, args.api_base, overlay, org_id=args.org_id, timeout=args.timeout)
-            print(format_diff(diff_catalog(before, result.models)) + f"\nwrote {result.path}")
+            print(format_diff(diff_catalog(before, result.models)))
+            if result.price_list_error is not None:
+                print(f"GMI's price list not read, prices from /v1/models only: {result.price_list_error}")
+            else:
+                print(
+                    f"{result.priced_from_list} models priced from GMI's price list (current and list price)"
+                )
+            print(f"wrote {result.path}")
             return 0
-        live = fetch_live_models(None, args.api_base, org_id=args.org_id, timeout=args.timeout)
         if args.diff:
-            print(format_diff(diff_catalog(_by_id(effective_document(overlay)), live)))
+            ours = _by_id(effective_document(overlay))
+            builtin = _builtin_diff(ours)
+            try:
+                live = fetch_live_models(None, args.api_base, org_id=args.org_id, timeout=args.timeout)
+            finally:
+                print(builtin)  # LiteLLM's rows need no network: shown even when GMI cannot be asked
+            print(format_diff(diff_catalog(ours, live)))
         else:
+            live = fetch_live_models(None, args.api_base, org_id=args.org_id, timeout=args.timeout)
             print(format_table(live))
     except RefreshError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
@@ -100,6 +115,13 @@ def format_diff(diff: CatalogDiff) -> str:
     changed_models = len({c.id for c in diff.changed})
     lines.append(f"{len(diff.added)} added, {len(diff.removed)} removed, {changed_models} changed")
     return "\n".join(lines)
+
+
+def _builtin_diff(ours: Mapping[str, Mapping[str, Any]]) -> str:
+    from litellm_gmi.builtin_rows import builtin_gmi_rows, diff_builtin, format_builtin_diff
+    from litellm_gmi.compat import LITELLM_VERSION
+
+    return format_builtin_diff(diff_builtin(ours, builtin_gmi_rows()), LITELLM_VERSION)
 
 
 def _by_id(document: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
