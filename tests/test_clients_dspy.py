@@ -64,7 +64,10 @@ def lm(fault_gmi: Any) -> Any:
 
 def _body(gmi: Any) -> dict[str, Any]:
     body: dict[str, Any] = gmi.bodies()[-1]
-    assert set(body) <= SENT_BY_DSPY, f"unexpected fields reached GMI: {set(body) - SENT_BY_DSPY}"
+    # chat_template_kwargs is ours, not DSPy's: GLM's thinking switch beside reasoning_effort
+    # (litellm_gmi.chat.thinking)
+    sent = SENT_BY_DSPY | {"chat_template_kwargs"}
+    assert set(body) <= sent, f"unexpected fields reached GMI: {set(body) - sent}"
     assert body["model"] == MODEL.removeprefix("gmi/")
     return body
 
@@ -173,7 +176,9 @@ def test_reasoning_effort_reaches_gmi_and_the_history(fault_gmi: Any) -> None:
     with dspy.context(lm=lm):
         prediction = dspy.Predict("question -> answer")(question="Capital of France?")
     assert prediction.answer == "Paris"
-    assert _body(fault_gmi)["reasoning_effort"] == "low"
+    body = _body(fault_gmi)
+    assert body["reasoning_effort"] == "low"
+    assert body["chat_template_kwargs"] == {"enable_thinking": True}
     assert lm.history[-1]["response"].choices[0].message.reasoning_content == "Thinking it through."
 
 
