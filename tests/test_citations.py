@@ -33,7 +33,7 @@ PRIVATE_NOTE = re.compile(rf"{_NOTES}|(?:extension notes|facts)\s*{SECTION}|\({S
 
 
 def _scanned_files() -> list[Path]:
-    files = [ROOT / "README.md", *ROOT.glob("*.yaml")]
+    files = [ROOT / "README.md", *ROOT.glob("*.yaml"), *ROOT.glob("model_catalog*.json")]
     for folder in SCANNED_DIRS:
         files += [p for p in (ROOT / folder).rglob("*") if p.suffix in SUFFIXES and p.is_file()]
     return sorted(files)
