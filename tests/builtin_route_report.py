@@ -138,6 +138,20 @@ def _embedding_options(route: str, server: Any) -> str:
     return outcomes[0] if outcomes[0] == outcomes[1] else f"float: {outcomes[0]}; base64: {outcomes[1]}"
 
 
+def _reasoning_effort(route: str, server: Any) -> str:
+    """GPT-5.x reasons on GMI; openai-agents and pydantic-ai send reasoning_effort to drive it."""
+    import litellm
+
+    base = {"api_base": server.base} if route == "builtin" else {}
+    try:
+        litellm.completion(
+            model="gmi/openai/gpt-5.2", messages=MESSAGES, reasoning_effort="high", num_retries=0, **base
+        )
+    except Exception as exc:
+        return _raised(exc, server)
+    return "sent" if server.bodies()[-1].get("reasoning_effort") == "high" else "dropped"
+
+
 def _nan(route: str, server: Any) -> str:
     try:
         _call(route, server, temperature=float("nan"))
@@ -194,6 +208,7 @@ ROWS = (
         "served",
         _embedding_options,
     ),
+    Row("reasoning_effort", "`reasoning_effort` to `openai/gpt-5.2`", "sent", _reasoning_effort),
     Row("nan", "`temperature=nan`", "`BadRequestError` before sending", _nan),
     Row("cut_stream", "a stream cut before its `finish_reason`", "raises", _cut_stream),
     Row("priced_models", "priced `gmi/` chat models", "at least 100", _priced_models, at_least=100),
