@@ -19,24 +19,28 @@ import litellm
 from litellm.exceptions import BadRequestError
 from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
 from litellm.llms.base_llm.chat.transformation import BaseLLMException
-from litellm.llms.custom_httpx.llm_http_handler import BaseLLMHTTPHandler
 from litellm.llms.custom_llm import CustomLLM
 from litellm.types.utils import EmbeddingResponse, ImageResponse, ModelResponse
 from typing_extensions import override
 
-from litellm_gmi import caller_loop, hooks, unpriced
+from litellm_gmi import hooks, unpriced
 from litellm_gmi.chat.params import prepare_params
 from litellm_gmi.chat.recovered import recover_params
 from litellm_gmi.chat.streaming import GMIStreamIterator, ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig
-from litellm_gmi.constants import ORG_ID_HEADER, PROVIDER
+from litellm_gmi.constants import ORG_ID_KWARG, PROVIDER
 from litellm_gmi.credentials import resolve_api_key, resolve_org_id
 from litellm_gmi.errors import from_base_exception
-from litellm_gmi.http_clients import (
+from litellm_gmi.litellm_seams import (
     ClosingAsyncClient,
     ClosingSyncClient,
+    caller_loop,
+    inner_stream,
+    mask_org_header_in_logs,
     pooled_async_client,
     pooled_sync_client,
+    send_chat,
+    wrap_stream,
 )
 from litellm_gmi.video_config import GMIVideoConfig
 
@@ -68,11 +72,6 @@ def checked_timeout(timeout: Any, *, model: str) -> Any:
     return timeout
 
 
-ORG_ID_KWARG = "org_id"
-"""``completion(..., org_id="...")`` sends ``X-Organization-ID``; LiteLLM drops its own ``organization``
-argument before a custom provider sees it."""
-
-
 class GMIProvider(CustomLLM, GMIVideoConfig):
     """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config.
 
@@ -90,7 +89,6 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
     def __init__(self) -> None:
         super().__init__()
         self.config = GMIChatConfig()
-        self._http = BaseLLMHTTPHandler()
 
     # Each entry point asks unpriced.check() first: a model without a known price still completes, warns
     # once per process and has its response marked (litellm_gmi.unpriced), instead of a silent $0.
@@ -104,7 +102,8 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
 
     @override
     async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
-        """A non-streamed async call, or an async stream :mod:`litellm_gmi.caller_loop` made awaitable."""
+        """A non-streamed async call, or an async stream
+        :mod:`~litellm_gmi.litellm_seams.caller_loop` made awaitable."""
         unknown_price = unpriced.check(model)
         secrets = _secrets(kwargs)
         if caller_loop.take(_litellm_params(kwargs).get("litellm_call_id")):
@@ -137,8 +136,9 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
     def astreaming(  # type: ignore[override]
         self, model: str, messages: list[Any], *args: Any, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        """An async stream that opens at its first iteration: for calls :mod:`litellm_gmi.caller_loop`
-        could not make awaitable (a positional model, fallbacks, mocks, a cache, a missing hook).
+        """An async stream that opens at its first iteration: for calls
+        :mod:`~litellm_gmi.litellm_seams.caller_loop` could not make awaitable (a positional model,
+        fallbacks, mocks, a cache, a missing hook).
 
         LiteLLM's ``CustomLLM`` declares a coroutine, but ``main.completion`` hands what this returns
         straight to ``CustomStreamWrapper``, which iterates it without awaiting (1.81.1 to 1.110.2):
@@ -173,9 +173,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         chunks = self._async_chunks(model, secrets, functools.partial(_already, opened), unknown_price)
         # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
         weakref.finalize(chunks, caller_loop.close_on_loop, asyncio.get_running_loop(), opened[1].close)
-        return CustomStreamWrapper(
-            completion_stream=chunks, model=model, custom_llm_provider=PROVIDER, logging_obj=logging_obj
-        )
+        return wrap_stream(chunks, model=model, logging_obj=logging_obj)
 
     async def _open_async_stream(
         self,
@@ -249,7 +247,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         if stream:
             prepared["stream"] = True
         mask_org_header_in_logs(logging_obj)
-        return self._http.completion(
+        return send_chat(
             model=model,
             messages=messages,
             api_base=api_base,
@@ -317,48 +315,12 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         return await images.aimage_edit(model, image, prompt, *args, **kwargs)
 
 
-def mask_org_header_in_logs(logging_obj: Any) -> None:
-    """Keep the organisation id out of LiteLLM's debug log and callbacks' ``additional_args``.
-
-    LiteLLM's ``pre_call`` prints the request as a curl line and masks only headers whose names contain
-    ``authorization``, ``key``, ``token``... (``litellm_logging.get_masked_values``), so
-    ``X-Organization-ID`` was printed in full. The request itself still carries the real value: only the
-    copy handed to the logger is masked (tests/test_secret_hygiene.py).
-    """
-    pre_call = getattr(logging_obj, "pre_call", None)
-    if not callable(pre_call) or getattr(pre_call, "_gmi_masked", False):
-        return
-
-    def masked_pre_call(*args: Any, **kwargs: Any) -> Any:
-        extra = kwargs.get("additional_args")
-        headers = extra.get("headers") if isinstance(extra, dict) else None
-        if isinstance(extra, dict) and isinstance(headers, dict):
-            kwargs["additional_args"] = {
-                **extra,
-                "headers": {
-                    name: "****" if name.lower() == ORG_ID_HEADER.lower() else value
-                    for name, value in headers.items()
-                },
-            }
-        return pre_call(*args, **kwargs)
-
-    masked_pre_call._gmi_masked = True  # type: ignore[attr-defined]
-    try:
-        logging_obj.pre_call = masked_pre_call
-    except AttributeError:  # a logging object that refuses attributes keeps LiteLLM's own masking
-        return
-
-
 def _raw_chunks(stream: Any, model: str) -> Any:
-    """The chunks our :class:`GMIStreamIterator` parsed, without LiteLLM's inner stream wrapper.
-
-    ``BaseLLMHTTPHandler`` wraps our iterator in a ``CustomStreamWrapper``, and ``completion()`` wraps the
-    result in a second one. Two wrappers cost twice LiteLLM's per-chunk work (bench/: 200 chunks took
-    1.6x LiteLLM's built-in route) and the inner one replaces GMI's usage with a local token estimate,
-    so only the outer wrapper is kept, fed by the shaper :func:`shaper_for_litellm` picks. The iterator
-    learns the requested ``model`` for chunks that arrive without one.
+    """The chunks our :class:`GMIStreamIterator` parsed, without LiteLLM's inner stream wrapper
+    (:mod:`litellm_gmi.litellm_seams.streams`), fed to the shaper :func:`shaper_for_litellm` picks. The
+    iterator learns the requested ``model`` for chunks that arrive without one.
     """
-    raw = getattr(stream, "completion_stream", stream)
+    raw = inner_stream(stream)
     if isinstance(raw, GMIStreamIterator):
         raw.requested_model = model
     return raw

@@ -1,8 +1,8 @@
 """``acompletion(stream=True)`` opens the stream itself, so its errors are retried (issue 14, item 2).
 
 Against the independent fault server. The last tests pin the LiteLLM internals
-:mod:`litellm_gmi.caller_loop` relies on; they fail the day LiteLLM changes them. That the open holds
-no thread is tests/test_stream_concurrency.py.
+:mod:`litellm_gmi.litellm_seams.caller_loop` relies on; they fail the day LiteLLM changes them. That
+the open holds no thread is tests/test_stream_concurrency.py.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from litellm.llms.custom_llm import CustomLLM, custom_chat_llm_router
 from test_http_clients import open_sockets
 
 import litellm_gmi
-from litellm_gmi import caller_loop, handler, hooks
-from litellm_gmi.compat import _release
+from litellm_gmi import handler, hooks
+from litellm_gmi.litellm_seams import caller_loop
+from litellm_gmi.litellm_seams.version import _release
 
 from fault_server import FaultServer, Reply, good_stream
 

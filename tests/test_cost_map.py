@@ -1,4 +1,5 @@
-"""``litellm_gmi.cost_map.write_rows``: LiteLLM's lookups answer from rows written without ``register_model``.
+"""``litellm_seams.cost_map.write_rows``: LiteLLM's lookups answer from rows written without
+``register_model``.
 
 Each LiteLLM internal the module names is pinned here, so an upgrade that moves one fails this file.
 """
@@ -12,7 +13,7 @@ import litellm
 import pytest
 
 from litellm_gmi import catalog
-from litellm_gmi.cost_map import write_rows
+from litellm_gmi.litellm_seams.cost_map import write_rows
 
 MODEL_ID = "deepseek-ai/DeepSeek-V3.2"
 NO_OUTPUT_LIMIT = "kwaipilot/kat-coder-pro-v2"

@@ -27,7 +27,7 @@ import pytest
 
 from gmi_emulator import GMIEmulator
 from litellm_gmi.cli import media as media_cli
-from litellm_gmi.compat import _release
+from litellm_gmi.litellm_seams.version import _release
 
 ROOT = Path(__file__).parent.parent
 PAGES = ["README.md", *sorted(f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md"))]
