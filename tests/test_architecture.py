@@ -255,3 +255,26 @@ def test_no_import_cycles_in_the_package() -> None:
 def test_no_module_is_over_400_lines(name: str) -> None:
     lines = len(MODULES[name].read_text().splitlines())
     assert lines <= MAX_LINES, f"{name} has {lines} lines"
+
+
+def test_one_retry_after_parser_for_the_package() -> None:
+    """Issue 22: two parsers disagreed (the media one ignored ``retry-after-ms``); retries.py owns it."""
+    readers = {
+        name
+        for name, path in MODULES.items()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and node.value.lower() == "retry-after"
+    }
+    assert readers == {"litellm_gmi.retries"}
+
+
+def test_the_media_queue_reads_retry_after_as_the_chat_retries_do() -> None:
+    from litellm_gmi.media.protocol import retry_after
+
+    assert retry_after({"retry-after-ms": "1500"}) == 1.5
+    assert retry_after({"Retry-After": "3"}) == 3.0
+    assert retry_after({"retry-after": "600"}) == 60.0  # capped at a minute for the queue
+    assert retry_after({"retry-after": "soon"}) is None
+    assert retry_after(None) is None
