@@ -340,11 +340,18 @@ def _closing(chunks: Iterator[Any], close: Callable[[], None]) -> Iterator[Any]:
 
 
 def _secrets(kwargs: dict[str, Any]) -> tuple[str, ...]:
-    """The key and organisation this call sends, to be masked wherever an upstream echoes them."""
+    """The key and organisation this call sends, to be masked wherever an upstream echoes them.
+
+    The key is looked up here, once per call (a configured secret manager may be a network call), and
+    put back into ``kwargs``: :meth:`GMIProvider._call` and the chat config then only check it. A
+    missing key is left for ``_call`` to raise, typed, before any network call.
+    """
     try:
         key: str | None = resolve_api_key(kwargs.get("api_key"))
     except Exception:
         key = None
+    if key:
+        kwargs["api_key"] = key
     optional = kwargs.get("optional_params") or {}
     org = resolve_org_id(optional.get(ORG_ID_KWARG) or _litellm_params(kwargs).get(ORG_ID_PARAM))
     return tuple(s for s in (key, org) if s)
