@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from litellm_gmi._version import __version__
 from litellm_gmi.auto_register import call_when_imported
-from litellm_gmi.tiktoken_cache import use_litellm_encodings
+from litellm_gmi.litellm_seams import use_litellm_encodings
 
 if TYPE_CHECKING:
     from litellm_gmi.handler import GMIProvider, gmi_provider

@@ -13,17 +13,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypedDict, cast
 
 import litellm
 
+from litellm_gmi.catalog_path import catalog_path
 from litellm_gmi.constants import PROVIDER
-from litellm_gmi.cost_map import write_rows
+from litellm_gmi.litellm_seams import write_cost_rows
 
-CATALOG_FILENAME = "model_catalog.json"
 Mode = Literal["chat", "embedding", "image", "video", "audio"]
 
 FLAGS = (
@@ -88,18 +87,6 @@ class CatalogEntry(_OptionalFields):
     replacement: str | None
     source: str
     source_date: str
-
-
-def catalog_path() -> Path:
-    """The catalog file to read: the source tree's in a checkout, else the copy packaged in the wheel.
-
-    A checkout comes first because an editable install also force-includes a copy into site-packages,
-    and that copy is a snapshot from install time, not the file being edited.
-    """
-    checkout = Path(__file__).resolve().parent.parent
-    if (checkout / "pyproject.toml").is_file() and (checkout / CATALOG_FILENAME).is_file():
-        return checkout / CATALOG_FILENAME
-    return Path(str(resources.files("litellm_gmi").joinpath(CATALOG_FILENAME)))
 
 
 def read_document(path: Path | None = None) -> dict[str, Any]:
@@ -210,7 +197,7 @@ _registered: dict[str, dict[str, Any]] | None = None
 def register_catalog() -> None:
     """Merge the catalog into ``litellm.model_cost`` so lookups answer from it; idempotent.
 
-    The rows are written in one pass (:func:`litellm_gmi.cost_map.write_rows`), not through
+    The rows are written in one pass (:func:`litellm_gmi.litellm_seams.cost_map.write_rows`), not through
     ``litellm.register_model``, which spends ~0.2 ms a row on a lookup we do not need. A second call is
     a no-op unless something (e.g. a late remote cost-map download on releases without replay) replaced
     our rows in between.
@@ -223,7 +210,7 @@ def register_catalog() -> None:
     ):
         return
     mapping = litellm_cost_map()
-    write_rows(mapping)
+    write_cost_rows(mapping)
     _registered = mapping
 
 

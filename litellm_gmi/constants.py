@@ -18,6 +18,9 @@ API_BASE_ENV: Final = "GMI_API_BASE"
 QUEUE_API_BASE_ENV: Final = "GMI_QUEUE_API_BASE"
 ORG_ID_ENV: Final = "GMI_ORG_ID"
 ORG_ID_HEADER: Final = "X-Organization-ID"
+ORG_ID_KWARG: Final = "org_id"
+"""``completion(..., org_id="...")`` sends ``X-Organization-ID``; LiteLLM drops its own ``organization``
+argument before a custom provider sees it."""
 
 API_KEY_ENVS: Final = (
     "GMI_API_KEY",  # GMI docs, LiteLLM's built-in row, any-llm, OpenClaw, Hermes

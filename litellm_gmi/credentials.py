@@ -19,7 +19,6 @@ from litellm.exceptions import AuthenticationError, BadRequestError
 from litellm.secret_managers.main import get_secret_str
 
 from litellm_gmi._version import __version__
-from litellm_gmi.compat import LITELLM_VERSION
 from litellm_gmi.constants import (
     API_BASE_ENV,
     API_KEY_ENVS,
@@ -30,6 +29,7 @@ from litellm_gmi.constants import (
     PROVIDER,
     QUEUE_API_BASE_ENV,
 )
+from litellm_gmi.litellm_seams import LITELLM_VERSION
 
 
 def resolve_api_key(api_key: str | None = None, *, model: str = "") -> str:

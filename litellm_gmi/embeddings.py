@@ -33,7 +33,7 @@ from litellm_gmi import capabilities
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.credentials import auth_headers, resolve_api_base, resolve_api_key, resolve_org_id
 from litellm_gmi.errors import extract_message, to_litellm_exception
-from litellm_gmi.http_clients import pooled_async_client, pooled_sync_client
+from litellm_gmi.litellm_seams import pooled_async_client, pooled_sync_client
 
 ORG_ID_KWARG: Final = "org_id"
 _DEFAULT_TIMEOUT: Final = 600.0
@@ -45,7 +45,7 @@ _CHECKS: Final[dict[str, Any]] = {
 """OpenAI's embedding parameters; anything else goes in ``extra_body``."""
 OPENAI_PARAMS: Final = tuple(_CHECKS)
 """What ``get_supported_openai_params(..., request_type="embeddings")`` answers for ``gmi``, and what
-:mod:`litellm_gmi.embedding_params` lets past LiteLLM's own check."""
+:mod:`litellm_gmi.litellm_seams.embedding_params` lets past LiteLLM's own check."""
 _NOT_SENT: Final = frozenset({"extra_body", "extra_headers", ORG_ID_KWARG, "max_retries", "drop_params"})
 
 

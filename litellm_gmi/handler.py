@@ -2,9 +2,9 @@
 
 It adds nothing to the transport: every call is handed to LiteLLM's own ``BaseLLMHTTPHandler`` with
 :class:`GMIChatConfig`, so sync, async, streaming, logging callbacks, cost tracking and client pooling
-are LiteLLM's. What it does add: parameter validation before the network, the version shims this project
-measured on LiteLLM's releases (:mod:`litellm_gmi.compat`), and GMI errors mapped to LiteLLM's typed
-exceptions.
+are LiteLLM's. What it does add: parameter validation before the network, the version shims this
+project measured on LiteLLM's releases (:mod:`litellm_gmi.litellm_seams.version`), and GMI errors mapped
+to LiteLLM's typed exceptions.
 """
 
 from __future__ import annotations
@@ -20,24 +20,28 @@ import litellm
 from litellm.exceptions import BadRequestError
 from litellm.litellm_core_utils.streaming_handler import CustomStreamWrapper
 from litellm.llms.base_llm.chat.transformation import BaseLLMException
-from litellm.llms.custom_httpx.llm_http_handler import BaseLLMHTTPHandler
 from litellm.llms.custom_llm import CustomLLM
 from litellm.types.utils import EmbeddingResponse, ImageResponse, ModelResponse
 from typing_extensions import override
 
-from litellm_gmi import caller_loop, hooks, unpriced
+from litellm_gmi import hooks, unpriced
 from litellm_gmi.chat.params import prepare_params
 from litellm_gmi.chat.recovered import recover_params
 from litellm_gmi.chat.streaming import GMIStreamIterator, ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig
-from litellm_gmi.constants import ORG_ID_HEADER, PROVIDER
+from litellm_gmi.constants import ORG_ID_KWARG, PROVIDER
 from litellm_gmi.credentials import resolve_api_key, resolve_org_id
 from litellm_gmi.errors import from_base_exception
-from litellm_gmi.http_clients import (
+from litellm_gmi.litellm_seams import (
     ClosingAsyncClient,
     ClosingSyncClient,
+    caller_loop,
+    inner_stream,
+    mask_org_header_in_logs,
     pooled_async_client,
     pooled_sync_client,
+    send_chat,
+    wrap_stream,
 )
 from litellm_gmi.price_source import Source as PriceSource
 from litellm_gmi.video_config import GMIVideoConfig
@@ -71,11 +75,6 @@ def checked_timeout(timeout: Any, *, model: str) -> Any:
     return timeout
 
 
-ORG_ID_KWARG = "org_id"
-"""``completion(..., org_id="...")`` sends ``X-Organization-ID``; LiteLLM drops its own ``organization``
-argument before a custom provider sees it."""
-
-
 class GMIProvider(CustomLLM, GMIVideoConfig):
     """Routes ``gmi/<model>`` through LiteLLM's HTTP stack with GMI's config.
 
@@ -93,7 +92,6 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
     def __init__(self) -> None:
         super().__init__()
         self.config = GMIChatConfig()
-        self._http = BaseLLMHTTPHandler()
 
     # Each entry point asks unpriced.check() first for the source of the model's price
     # (litellm_gmi.price_source), which every response and chunk carries; a model without a known price
@@ -108,7 +106,8 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
 
     @override
     async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
-        """A non-streamed async call, or an async stream :mod:`litellm_gmi.caller_loop` made awaitable."""
+        """A non-streamed async call, or an async stream
+        :mod:`~litellm_gmi.litellm_seams.caller_loop` made awaitable."""
         price_source = unpriced.check(model)
         secrets = _secrets(kwargs)
         if caller_loop.take(_litellm_params(kwargs).get("litellm_call_id")):
@@ -141,8 +140,9 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
     def astreaming(  # type: ignore[override]
         self, model: str, messages: list[Any], *args: Any, **kwargs: Any
     ) -> AsyncIterator[Any]:
-        """An async stream that opens at its first iteration: for calls :mod:`litellm_gmi.caller_loop`
-        could not make awaitable (a positional model, fallbacks, mocks, a cache, a missing hook).
+        """An async stream that opens at its first iteration: for calls
+        :mod:`~litellm_gmi.litellm_seams.caller_loop` could not make awaitable (a positional model,
+        fallbacks, mocks, a cache, a missing hook).
 
         LiteLLM's ``CustomLLM`` declares a coroutine, but ``main.completion`` hands what this returns
         straight to ``CustomStreamWrapper``, which iterates it without awaiting (1.81.1 to 1.110.2):
@@ -177,9 +177,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         chunks = self._async_chunks(model, secrets, functools.partial(_already, opened), price_source)
         # A stream never iterated (its caller cancelled, or gave up) still gives its connection back.
         weakref.finalize(chunks, caller_loop.close_on_loop, asyncio.get_running_loop(), opened[1].close)
-        return CustomStreamWrapper(
-            completion_stream=chunks, model=model, custom_llm_provider=PROVIDER, logging_obj=logging_obj
-        )
+        return wrap_stream(chunks, model=model, logging_obj=logging_obj)
 
     async def _open_async_stream(
         self,
@@ -253,7 +251,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         if stream:
             prepared["stream"] = True
         mask_org_header_in_logs(logging_obj)
-        return self._http.completion(
+        return send_chat(
             model=model,
             messages=messages,
             api_base=api_base,
@@ -321,48 +319,12 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         return await images.aimage_edit(model, image, prompt, *args, **kwargs)
 
 
-def mask_org_header_in_logs(logging_obj: Any) -> None:
-    """Keep the organisation id out of LiteLLM's debug log and callbacks' ``additional_args``.
-
-    LiteLLM's ``pre_call`` prints the request as a curl line and masks only headers whose names contain
-    ``authorization``, ``key``, ``token``... (``litellm_logging.get_masked_values``), so
-    ``X-Organization-ID`` was printed in full. The request itself still carries the real value: only the
-    copy handed to the logger is masked (tests/test_secret_hygiene.py).
-    """
-    pre_call = getattr(logging_obj, "pre_call", None)
-    if not callable(pre_call) or getattr(pre_call, "_gmi_masked", False):
-        return
-
-    def masked_pre_call(*args: Any, **kwargs: Any) -> Any:
-        extra = kwargs.get("additional_args")
-        headers = extra.get("headers") if isinstance(extra, dict) else None
-        if isinstance(extra, dict) and isinstance(headers, dict):
-            kwargs["additional_args"] = {
-                **extra,
-                "headers": {
-                    name: "****" if name.lower() == ORG_ID_HEADER.lower() else value
-                    for name, value in headers.items()
-                },
-            }
-        return pre_call(*args, **kwargs)
-
-    masked_pre_call._gmi_masked = True  # type: ignore[attr-defined]
-    try:
-        logging_obj.pre_call = masked_pre_call
-    except AttributeError:  # a logging object that refuses attributes keeps LiteLLM's own masking
-        return
-
-
 def _raw_chunks(stream: Any, model: str) -> Any:
-    """The chunks our :class:`GMIStreamIterator` parsed, without LiteLLM's inner stream wrapper.
-
-    ``BaseLLMHTTPHandler`` wraps our iterator in a ``CustomStreamWrapper``, and ``completion()`` wraps the
-    result in a second one. Two wrappers cost twice LiteLLM's per-chunk work (bench/: 200 chunks took
-    1.6x LiteLLM's built-in route) and the inner one replaces GMI's usage with a local token estimate,
-    so only the outer wrapper is kept, fed by the shaper :func:`shaper_for_litellm` picks. The iterator
-    learns the requested ``model`` for chunks that arrive without one.
+    """The chunks our :class:`GMIStreamIterator` parsed, without LiteLLM's inner stream wrapper
+    (:mod:`litellm_gmi.litellm_seams.streams`), fed to the shaper :func:`shaper_for_litellm` picks. The
+    iterator learns the requested ``model`` for chunks that arrive without one.
     """
-    raw = getattr(stream, "completion_stream", stream)
+    raw = inner_stream(stream)
     if isinstance(raw, GMIStreamIterator):
         raw.requested_model = model
     return raw
@@ -382,11 +344,18 @@ def _closing(chunks: Iterator[Any], close: Callable[[], None]) -> Iterator[Any]:
 
 
 def _secrets(kwargs: dict[str, Any]) -> tuple[str, ...]:
-    """The key and organisation this call sends, to be masked wherever an upstream echoes them."""
+    """The key and organisation this call sends, to be masked wherever an upstream echoes them.
+
+    The key is looked up here, once per call (a configured secret manager may be a network call), and
+    put back into ``kwargs``: :meth:`GMIProvider._call` and the chat config then only check it. A
+    missing key is left for ``_call`` to raise, typed, before any network call.
+    """
     try:
         key: str | None = resolve_api_key(kwargs.get("api_key"))
     except Exception:
         key = None
+    if key:
+        kwargs["api_key"] = key
     optional = kwargs.get("optional_params") or {}
     org = resolve_org_id(optional.get(ORG_ID_KWARG) or _litellm_params(kwargs).get(ORG_ID_PARAM))
     return tuple(s for s in (key, org) if s)

@@ -8,11 +8,11 @@ and 1.3% of an async one (bench, LiteLLM 1.106.2); one logger does both jobs, in
 ``litellm.utils.async_pre_call_deployment_hook`` on the caller's loop, just before an async call):
 
 * turn a ``gmi/`` ``acompletion(stream=True)`` into a call ``acompletion`` awaits on the caller's loop
-  (:mod:`litellm_gmi.caller_loop`), so the stream opens inside ``acompletion``, where retries see its
-  errors, without holding a thread;
+  (:mod:`litellm_gmi.litellm_seams.caller_loop`), so the stream opens inside ``acompletion``, where
+  retries see its errors, without holding a thread;
 * route ``/v1/messages`` and ``/v1/responses`` to GMI's own endpoints (:mod:`litellm_gmi.native_routes`),
   on LiteLLM releases that can (1.106 and later), with credentials masked in their errors
-  (:mod:`litellm_gmi.native_errors`).
+  (:mod:`litellm_gmi.litellm_seams.native_errors`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,11 @@ import litellm
 from litellm.integrations.custom_logger import CustomLogger
 from typing_extensions import override
 
-from litellm_gmi import caller_loop
+from litellm_gmi.litellm_seams import (
+    caller_loop,
+    install_native_error_masking,
+    uninstall_native_error_masking,
+)
 
 Route = Callable[[dict[str, Any], Any], "dict[str, Any] | None"]
 
@@ -54,14 +58,12 @@ gmi_hooks = GMIHooks()
 def install() -> None:
     """Put :data:`gmi_hooks` in ``litellm.callbacks`` once (again after a proxy config replaced the list)."""
     if gmi_hooks.route is None:
-        from litellm_gmi import native_routes  # imports the handler, which imports this module
+        from litellm_gmi import native_routes  # only when registering: it reads the model catalog
 
         if native_routes.native_routes_available():
             gmi_hooks.route = native_routes.route
     if gmi_hooks.route is not None:
-        from litellm_gmi import native_errors
-
-        native_errors.install()
+        install_native_error_masking()
     if not installed():
         litellm.callbacks.append(gmi_hooks)
 
@@ -73,6 +75,4 @@ def installed() -> bool:
 def uninstall() -> None:
     litellm.callbacks[:] = [callback for callback in litellm.callbacks if callback is not gmi_hooks]
     if gmi_hooks.route is not None:
-        from litellm_gmi import native_errors
-
-        native_errors.uninstall()
+        uninstall_native_error_masking()

@@ -29,16 +29,14 @@ is false there and the hook leaves every call alone.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
-from functools import cache
 from types import MappingProxyType
 from typing import Any, Final
 
-from litellm_gmi import capabilities, native_errors
+from litellm_gmi import capabilities
 from litellm_gmi.catalog import supported_endpoints
 from litellm_gmi.chat import thinking
-from litellm_gmi.constants import PROVIDER
+from litellm_gmi.constants import ORG_ID_KWARG, PROVIDER
 from litellm_gmi.credentials import (
     identity_headers,
     merge_headers,
@@ -46,7 +44,13 @@ from litellm_gmi.credentials import (
     resolve_api_key,
     resolve_org_id,
 )
-from litellm_gmi.handler import ORG_ID_KWARG, mask_org_header_in_logs
+from litellm_gmi.litellm_seams import (
+    mask_org_header_in_logs,
+    native_routes_available,
+    remember_for_masking,
+)
+
+__all__ = ["MESSAGES", "RESPONSES", "native_kwargs", "native_routes_available", "route"]
 
 MESSAGES: Final = "/v1/messages"
 RESPONSES: Final = "/v1/responses"
@@ -55,24 +59,6 @@ _ENDPOINT_BY_CALL_TYPE: Final[Mapping[str, str]] = MappingProxyType(
     {"anthropic_messages": MESSAGES, "aresponses": RESPONSES}
 )
 """LiteLLM ``CallTypes`` values (the ``@client`` function names) of the calls that can go native."""
-
-_PASS_THROUGH_CONFIGS: Final = (
-    ("litellm.llms.openai_like.messages.transformation", "OpenAILikeAnthropicMessagesConfig"),
-    ("litellm.llms.openai_like.responses.transformation", "OpenAILikeResponsesConfig"),
-)
-
-
-@cache
-def native_routes_available() -> bool:
-    """True on LiteLLM releases that have both pass-through configs (1.106 and later, not 1.81.1)."""
-    for module_name, class_name in _PASS_THROUGH_CONFIGS:
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            return False
-        if not hasattr(module, class_name):
-            return False
-    return True
 
 
 def native_kwargs(
@@ -103,7 +89,7 @@ def native_kwargs(
     if endpoint not in endpoints:
         return {}
     key, org = resolve_api_key(api_key, model=model), resolve_org_id(org_id)
-    native_errors.remember(key, org)  # masked in this call's errors, which LiteLLM builds
+    remember_for_masking(key, org)  # masked in this call's errors, which LiteLLM builds
     return {
         "api_key": key,
         "api_base": resolve_api_base(api_base),

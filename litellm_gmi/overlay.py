@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from litellm_gmi import json_limits
+from litellm_gmi.catalog_path import catalog_path
 from litellm_gmi.model_refresh import (
     FIGURES,
     LIVE_SOURCE,
@@ -205,8 +206,6 @@ def write_overlay(
 
 def refuse_package_path(target: Path) -> None:
     """Raise ``ValueError`` if ``target`` is the shipped catalog or inside the installed package."""
-    from litellm_gmi.catalog import catalog_path
-
     resolved = target.resolve()
     package = Path(__file__).resolve().parent
     if resolved == catalog_path().resolve() or resolved.is_relative_to(package):

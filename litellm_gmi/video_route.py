@@ -6,7 +6,7 @@ Feature detection, not version numbers. LiteLLM lets a custom provider serve ``l
 ``litellm.custom_provider_map``. LiteLLM 1.108.7 and 1.110.2 have it, 1.109.3 does not, which is
 why a version number would not do. :class:`~litellm_gmi.handler.GMIProvider` is that
 config. Without the seam LiteLLM's video functions cannot reach ``gmi``: there
-:mod:`litellm_gmi.unsupported` makes them refuse ``gmi`` with a pointer to
+:mod:`litellm_gmi.litellm_seams.unsupported` makes them refuse ``gmi`` with a pointer to
 :func:`litellm_gmi.video_generation`, which works on every supported release.
 """
 

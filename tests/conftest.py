@@ -189,6 +189,16 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     return str(CASSETTE_ROOT / request.module.__name__.rsplit(".", 1)[-1])
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark integration tests (tests/kinds.py), here and in emulator/tests, for ``-m "not integration"``."""
+    from kinds import is_integration
+
+    for item in items:
+        function = getattr(item, "function", None)
+        if function is not None and is_integration(Path(str(item.path)), function.__name__):
+            item.add_marker(pytest.mark.integration)
+
+
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_serializer("yaml", ReadableJSONSerializer)  # replaces vcrpy's plain YAML
     vcr.register_matcher("json_body", _json_body_matcher)

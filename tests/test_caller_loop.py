@@ -1,8 +1,8 @@
 """``acompletion(stream=True)`` opens the stream itself, so its errors are retried (issue 14, item 2).
 
 Against the independent fault server. The last tests pin the LiteLLM internals
-:mod:`litellm_gmi.caller_loop` relies on; they fail the day LiteLLM changes them. That the open holds
-no thread is tests/test_stream_concurrency.py.
+:mod:`litellm_gmi.litellm_seams.caller_loop` relies on; they fail the day LiteLLM changes them. That
+the open holds no thread is tests/test_stream_concurrency.py.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ import litellm
 import pytest
 from litellm.integrations.custom_logger import CustomLogger
 from litellm.llms.custom_llm import CustomLLM, custom_chat_llm_router
+from sleep_recorder import SleepRecorder
 from test_http_clients import open_sockets
 
 import litellm_gmi
-from litellm_gmi import caller_loop, handler, hooks
-from litellm_gmi.compat import _release
+from litellm_gmi import handler, hooks
+from litellm_gmi.litellm_seams import caller_loop
+from litellm_gmi.litellm_seams.version import _release
 
 from fault_server import FaultServer, Reply, good_stream
 
@@ -41,14 +43,16 @@ async def test_a_429_before_the_first_byte_raises_inside_acompletion(fault_gmi: 
     assert fault_gmi.count("/chat/completions") == 1
 
 
-async def test_acompletion_num_retries_retries_a_streamed_429(fault_gmi: FaultServer) -> None:
+async def test_acompletion_num_retries_retries_a_streamed_429(
+    fault_gmi: FaultServer, sleeps: SleepRecorder
+) -> None:
     fault_gmi.script(RATE_LIMITED, RATE_LIMITED, Reply(kind="sse", events=good_stream("Par", "is.")))
     stream = await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True, num_retries=2)
     assert await _text(stream) == "Paris."
     assert fault_gmi.count("/chat/completions") == 3
 
 
-async def test_router_retries_a_streamed_503(fault_gmi: FaultServer) -> None:
+async def test_router_retries_a_streamed_503(fault_gmi: FaultServer, sleeps: SleepRecorder) -> None:
     unavailable = Reply(status=503, body={"error": {"message": "overloaded"}})
     fault_gmi.script(unavailable, unavailable, Reply(kind="sse", events=good_stream("Par", "is.")))
     router = litellm.Router(
@@ -59,7 +63,7 @@ async def test_router_retries_a_streamed_503(fault_gmi: FaultServer) -> None:
     assert fault_gmi.count("/chat/completions") == 3
 
 
-async def test_builtin_openai_route_behaves_the_same(fault_gmi: FaultServer) -> None:
+async def test_builtin_openai_route_behaves_the_same(fault_gmi: FaultServer, sleeps: SleepRecorder) -> None:
     """The comparison the claim above rests on: LiteLLM's own route, same server, same script."""
     fault_gmi.script(RATE_LIMITED, RATE_LIMITED, Reply(kind="sse", events=good_stream("Par", "is.")))
     stream = await litellm.acompletion(
@@ -77,7 +81,9 @@ async def test_builtin_openai_route_behaves_the_same(fault_gmi: FaultServer) -> 
 @pytest.mark.skipif(
     _release(version("litellm")) < (1, 81, 3), reason="this LiteLLM has no built-in gmi row to compare with"
 )
-async def test_litellms_builtin_gmi_row_retries_the_same_way(fault_gmi: FaultServer) -> None:
+async def test_litellms_builtin_gmi_row_retries_the_same_way(
+    fault_gmi: FaultServer, sleeps: SleepRecorder
+) -> None:
     """LiteLLM's own ``gmi`` JSON row on the same server and script: the behaviour matched, not invented."""
     litellm_gmi.unregister()
     try:

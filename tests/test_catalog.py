@@ -13,7 +13,7 @@ from catalog_prices import catalog_cost
 
 from gmi_emulator.model_table import UNCATALOGUED_MODEL
 from litellm_gmi import catalog
-from litellm_gmi.compat import LITELLM_VERSION, _release
+from litellm_gmi.litellm_seams.version import LITELLM_VERSION, _release
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT: dict[str, Any] = json.loads((ROOT / "model_catalog.json").read_text(encoding="utf-8"))

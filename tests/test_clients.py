@@ -111,7 +111,7 @@ def test_langchain_reasoning(gmi: Any) -> None:
 
 async def test_langchain_embeddings_with_openai_options(gmi: Any) -> None:
     """``LiteLLMEmbeddings`` passes ``dimensions`` and ``encoding_format`` as LiteLLM arguments, which
-    LiteLLM refuses for custom providers unless litellm_gmi.embedding_params lets them by."""
+    LiteLLM refuses for custom providers unless litellm_gmi.litellm_seams.embedding_params lets them by."""
     embeddings = langchain_litellm.LiteLLMEmbeddings(
         model="gmi/BAAI/bge-m3", dimensions=4, encoding_format="float"
     )

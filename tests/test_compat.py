@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from litellm_gmi import compat
+from litellm_gmi.litellm_seams import version as compat
 
 
 def test_release_parsing() -> None:

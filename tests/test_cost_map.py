@@ -1,4 +1,5 @@
-"""``litellm_gmi.cost_map.write_rows``: LiteLLM's lookups answer from rows written without ``register_model``.
+"""``litellm_seams.cost_map.write_rows``: LiteLLM's lookups answer from rows written without
+``register_model``.
 
 Each LiteLLM internal the module names is pinned here, so an upgrade that moves one fails this file.
 """
@@ -12,7 +13,7 @@ import litellm
 import pytest
 
 from litellm_gmi import catalog
-from litellm_gmi.cost_map import write_rows
+from litellm_gmi.litellm_seams.cost_map import write_rows
 
 MODEL_ID = "deepseek-ai/DeepSeek-V3.2"
 NO_OUTPUT_LIMIT = "kwaipilot/kat-coder-pro-v2"
@@ -117,7 +118,7 @@ def test_a_figure_the_row_leaves_out_keeps_litellms_value(fresh_key: str) -> Non
 
 
 def test_named_internals_exist() -> None:
-    """The private names litellm_gmi/cost_map.py writes to (see its docstring)."""
+    """The private names litellm_gmi/litellm_seams/cost_map.py writes to (see its docstring)."""
     assert callable(litellm.utils._invalidate_model_cost_lowercase_map)
     replay = getattr(litellm.utils, "reapply_runtime_model_cost_registrations", None)
     if replay is not None:  # 1.106.2 on: the replay store must be the dict it replays

@@ -126,3 +126,25 @@ def test_the_environment_still_answers_when_the_manager_lacks_the_key(
     monkeypatch.setenv("GMICLOUD_API_KEY", "sk-env")
     assert credentials.resolve_api_key() == "sk-env"
     assert vault.asked[:3] == list(API_KEY_ENVS[:3])
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_the_key_is_looked_up_once_per_chat_call(
+    gmi_env: Any, monkeypatch: pytest.MonkeyPatch, stream: bool
+) -> None:
+    """Issue 22: a chat call asked LiteLLM's secret lookup for the key three times (the provider twice,
+    the chat config once); a secret manager is a network call, so it is asked once."""
+    import litellm
+
+    looked_up: list[str] = []
+
+    def counting(name: str, *args: Any, **kwargs: Any) -> str | None:
+        looked_up.append(name)
+        return get_secret_str(name, *args, **kwargs)
+
+    monkeypatch.setattr(credentials, "get_secret_str", counting)
+    messages = [{"role": "user", "content": "Hi"}]
+    response = litellm.completion(model="gmi/deepseek-ai/DeepSeek-V3.2", messages=messages, stream=stream)
+    if stream:
+        list(response)
+    assert looked_up.count("GMI_API_KEY") == 1

@@ -76,7 +76,8 @@ def test_options_travel_in_extra_body(fault_gmi: Any) -> None:
 @pytest.mark.parametrize("drop_params", [False, True])
 def test_openai_options_reach_gmi(fault_gmi: Any, drop_params: bool) -> None:
     """LiteLLM refuses them for custom providers, or drops them under ``drop_params``, before the
-    provider runs; litellm_gmi.embedding_params lets them through to be checked and sent here."""
+    provider runs; litellm_gmi.litellm_seams.embedding_params lets them through to be checked and sent
+    here."""
     litellm.embedding(model=MODEL, input=INPUT, dimensions=4, user="u-1", drop_params=drop_params)
     assert fault_gmi.seen[-1].body == {"model": "BAAI/bge-m3", "input": INPUT, "dimensions": 4, "user": "u-1"}
 

@@ -69,11 +69,14 @@ async def test_acompletion_num_retries_retries(
     ("kind", "error"),
     [("rate_limit", litellm.RateLimitError), ("unavailable", litellm.ServiceUnavailableError)],
 )
-def test_retries_run_out_with_the_typed_error(gmi_env: GMIEmulator, kind: Any, error: type) -> None:
+def test_retries_run_out_with_the_typed_error(
+    gmi_env: GMIEmulator, sleeps: SleepRecorder, kind: Any, error: type
+) -> None:
     gmi_env.inject(Fault(kind, times=5, retry_after=1))
     with pytest.raises(error) as info:
         litellm.completion(model=MODEL, messages=MESSAGES, num_retries=2)
     assert chat_requests(gmi_env) == 3
+    assert sleeps.delays == [1.0, 1.0]  # each retry waited what Retry-After asked, and only that
     assert info.value.response.headers["retry-after"] == "1"
 
 

@@ -16,7 +16,7 @@ import openai
 import pytest
 
 from gmi_emulator import Fault
-from litellm_gmi.compat import STREAM_PASSTHROUGH
+from litellm_gmi.litellm_seams.version import STREAM_PASSTHROUGH
 
 MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 REASONING_MODEL = "gmi/moonshotai/Kimi-K2-Thinking"

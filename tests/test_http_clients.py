@@ -19,7 +19,7 @@ import litellm
 import pytest
 from litellm.llms.custom_httpx.http_handler import AsyncHTTPHandler, HTTPHandler
 
-from litellm_gmi.http_clients import ClosingAsyncClient, ClosingSyncClient, pooled_sync_client
+from litellm_gmi.litellm_seams.http_clients import ClosingAsyncClient, ClosingSyncClient, pooled_sync_client
 
 from fault_server import FaultServer, Reply, chunk, good_stream
 

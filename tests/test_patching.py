@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from litellm_gmi.patching import names_provider, unwrap, wrap
+from litellm_gmi.litellm_seams.wraps import names_provider, unwrap, wrap
 
 
 def _module() -> types.ModuleType:

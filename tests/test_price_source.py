@@ -16,7 +16,7 @@ import pytest
 
 from gmi_emulator.model_table import UNCATALOGUED_MODEL
 from litellm_gmi import catalog
-from litellm_gmi.compat import STREAM_PASSTHROUGH
+from litellm_gmi.litellm_seams.version import STREAM_PASSTHROUGH
 from litellm_gmi.model_refresh import LiveModel
 from litellm_gmi.overlay import write_overlay
 from litellm_gmi.price_source import PRICE_SOURCE, price_source

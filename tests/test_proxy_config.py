@@ -33,8 +33,8 @@ from catalog_prices import catalog_cost
 
 from gmi_emulator import Fault, GMIEmulator
 from litellm_gmi.cli import main as litellm_gmi_cli
-from litellm_gmi.compat import _release
 from litellm_gmi.constants import API_KEY_ENVS
+from litellm_gmi.litellm_seams.version import _release
 from litellm_gmi.native_routes import native_routes_available
 
 LITELLM_CLI = Path(sys.executable).with_name("litellm")

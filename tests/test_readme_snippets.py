@@ -27,7 +27,7 @@ import pytest
 
 from gmi_emulator import GMIEmulator
 from litellm_gmi.cli import media as media_cli
-from litellm_gmi.compat import _release
+from litellm_gmi.litellm_seams.version import _release
 
 ROOT = Path(__file__).parent.parent
 PAGES = ["README.md", *sorted(f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md"))]
@@ -96,7 +96,12 @@ def test_every_snippet_runs_against_the_emulator(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     real_sleep = time.sleep
-    monkeypatch.setattr(time, "sleep", lambda seconds: real_sleep(min(seconds, 0.05)))  # polling loops
+
+    def sleep(seconds: float) -> None:  # polling loops: the emulator's job clock moves instead
+        gmi_env.state.clock.advance(seconds)
+        real_sleep(min(seconds, 0.05))
+
+    monkeypatch.setattr(time, "sleep", sleep)
     namespace: dict[str, Any] = {"__name__": "docs"}
     ran = skipped = 0
     for position, snippet in enumerate(_snippets(page)):
@@ -114,6 +119,7 @@ def test_the_media_pages_shell_lines_run_against_the_emulator(
 ) -> None:
     """docs/media.md's ``litellm-gmi media`` lines, as written, with the request id filled in."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(time, "sleep", gmi_env.state.clock.advance)  # the wait moves the job clock
     (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     block = re.search(r"## From a shell.*?```bash\n(.*?)```", (ROOT / "docs/media.md").read_text(), re.DOTALL)
     assert block is not None

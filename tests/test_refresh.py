@@ -107,7 +107,8 @@ class _Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def stub() -> Iterator[StubGMI]:
     server = StubGMI()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutdown() waits up to one interval (0.5 s by default) at every test's end.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield server
     server.release.set()

@@ -11,8 +11,8 @@ import litellm
 import pytest
 
 import litellm_gmi
-from litellm_gmi import registration
-from litellm_gmi.compat import _release
+from litellm_gmi.litellm_seams import builtin_row
+from litellm_gmi.litellm_seams.version import _release
 
 HAS_BUILTIN_ROW = _release(version("litellm")) >= (1, 81, 3)
 
@@ -53,11 +53,11 @@ def test_unregister_gives_litellm_its_row_back(reregister: None) -> None:
 
 @pytest.mark.skipif(HAS_BUILTIN_ROW, reason="only releases before 1.81.3 lack the built-in row")
 def test_old_release_has_no_row_to_pop() -> None:
-    assert registration._saved_builtin_row is None
+    assert builtin_row._saved_row is None
 
 
 def test_private_structure_we_touch_still_exists() -> None:
-    registry = registration._json_registry()
+    registry = builtin_row.json_registry()
     assert registry is not None, "litellm.llms.openai_like.json_loader.JSONProviderRegistry moved"
     assert isinstance(registry._providers, dict)
 

@@ -7,6 +7,7 @@ recorded and skipped), so no test waits and none asserts a wall-clock time.
 from __future__ import annotations
 
 import email.utils
+import sys
 import time
 from typing import Any
 
@@ -58,6 +59,19 @@ async def test_exponential_back_off_with_jitter(fault_gmi: Any, sleeps: SleepRec
     assert 0.375 <= first <= 0.5
     assert 0.75 <= second <= 1.0
     assert 1.5 <= third <= 2.0
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_gmi_retries_need_no_tenacity(
+    fault_gmi: Any, sleeps: SleepRecorder, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LiteLLM's own completion_with_retries imports tenacity (1.81.1 to 1.110.2), which the package no
+    longer installs; a ``gmi/`` call's retries never reach it."""
+    monkeypatch.setitem(sys.modules, "tenacity", None)  # `import tenacity` now raises ImportError
+    fault_gmi.cooperate()
+    fault_gmi.script(error(503))
+    await call(mode, num_retries=1)
+    assert fault_gmi.count("/chat/completions") == 2
 
 
 @pytest.mark.parametrize("status", [408, 409])

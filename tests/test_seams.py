@@ -8,10 +8,11 @@ from pathlib import Path
 import litellm
 import pytest
 
-from litellm_gmi import seams
 from litellm_gmi.chat import recovered
 from litellm_gmi.cli import main
-from litellm_gmi.compat import LITELLM_VERSION
+from litellm_gmi.litellm_seams import call_record
+from litellm_gmi.litellm_seams import registry as seams
+from litellm_gmi.litellm_seams.version import LITELLM_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,7 +53,7 @@ def test_the_seams_page_is_generated_from_the_seams() -> None:
 
 def test_a_call_record_that_moved_is_said_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """If LiteLLM's Logging lost model_call_details, reasoning_effort would stop reaching GMI silently."""
-    monkeypatch.setattr(recovered, "_warned_record_moved", False)
+    monkeypatch.setattr(call_record, "_warned_record_moved", False)
 
     class MovedRecord:  # a logging object of a LiteLLM that renamed its call record
         pass

@@ -6,8 +6,8 @@ key looks real, so a leak is unmistakable in a failure message.
 
 Found while writing this: LiteLLM's debug "POST Request Sent" curl line masks headers whose *names*
 contain ``authorization``/``key``/``token``/... only, so it printed ``X-Organization-ID`` in full on
-1.81.1 and 1.106.2. ``litellm_gmi.handler.mask_org_header_in_logs`` masks it in the copy handed to the
-logger; :func:`test_org_header_is_still_sent` proves the request itself is unchanged.
+1.81.1 and 1.106.2. ``litellm_gmi.litellm_seams.call_record.mask_org_header_in_logs`` masks it in the
+copy handed to the logger; :func:`test_org_header_is_still_sent` proves the request itself is unchanged.
 
 Found while running it: with ``set_verbose`` on, LiteLLM prints from its logging threads while the test's
 thread prints too, all into the one ``sys.stdout``. CPython 3.11's ``TextIOWrapper`` is not safe for
@@ -474,7 +474,7 @@ async def test_native_route_errors_echoing_credentials_leak_nothing(
     status: int,
     stream: bool,
 ) -> None:
-    """Issue 21, item 4: LiteLLM builds these exceptions itself (litellm_gmi.native_errors)."""
+    """Issue 21, item 4: LiteLLM builds these exceptions itself (litellm_gmi.litellm_seams.native_errors)."""
     debug_fault_server.script(*[_echo(status)] * 3)
     with pytest.raises(openai.APIStatusError) as info:
         await call(stream=stream, num_retries=0)

@@ -20,8 +20,8 @@ from litellm_gmi.chat.streaming import (
     shape,
     shaper_for_litellm,
 )
-from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.errors import GMIError
+from litellm_gmi.litellm_seams.version import STREAM_PASSTHROUGH
 
 from fault_server import FaultServer, Reply, chat_answer, good_stream, never_closing_json
 from fault_server import chunk as fs_chunk

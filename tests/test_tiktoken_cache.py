@@ -20,7 +20,7 @@ from typing import Any
 import litellm.main
 import pytest
 
-from litellm_gmi import tiktoken_cache
+from litellm_gmi.litellm_seams import tiktoken_cache
 
 CLIENT = Path(__file__).with_name("offline_client.py")
 REPLY = "Rayleigh scattering."
@@ -32,7 +32,7 @@ calls ``tiktoken.get_encoding`` directly, so without our fix it downloads."""
 
 WITHOUT_FIX = (
     "import sys, types, runpy; "
-    "stub = types.ModuleType('litellm_gmi.tiktoken_cache'); "
+    "stub = types.ModuleType('litellm_gmi.litellm_seams.tiktoken_cache'); "
     "stub.use_litellm_encodings = lambda: None; "
     "sys.modules[stub.__name__] = stub; "
     "runpy.run_path(sys.argv[1], run_name='__main__')"

@@ -14,7 +14,7 @@ import pytest
 
 from gmi_emulator.model_table import UNCATALOGUED_MODEL
 from litellm_gmi import catalog, unpriced
-from litellm_gmi.compat import STREAM_PASSTHROUGH
+from litellm_gmi.litellm_seams.version import STREAM_PASSTHROUGH
 
 UNPRICED = "deepseek-ai/DeepSeek-V3"
 PRICED = "deepseek-ai/DeepSeek-V3.2"

@@ -9,7 +9,7 @@ from typing import Any
 import litellm
 import pytest
 
-from litellm_gmi import unsupported
+from litellm_gmi.litellm_seams import unsupported
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 CALLS: dict[str, Callable[[], Any]] = {

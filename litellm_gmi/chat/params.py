@@ -6,8 +6,8 @@ LiteLLM does not call a custom provider's ``map_openai_params`` (measured by thi
 runs :func:`prepare_params` itself on the parameters the caller passed. Each row says what the caller
 writes, what GMI receives, and what is valid. The same table answers LiteLLM's
 ``get_supported_openai_params`` for ``gmi`` (:func:`supported_openai_params`, installed by
-:mod:`litellm_gmi.supported_params`), so what a client is told and what is accepted never differ. The
-README's parameter table mirrors this one and a test keeps the two in step.
+:mod:`litellm_gmi.litellm_seams.supported_params`), so what a client is told and what is accepted
+never differ. The README's parameter table mirrors this one and a test keeps the two in step.
 """
 
 from __future__ import annotations

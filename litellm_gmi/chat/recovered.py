@@ -11,21 +11,18 @@ in ``model_call_details["litellm_params"]``.
 
 So a parameter that :mod:`litellm_gmi.chat.params` accepts for the model is taken back from that
 record when the mapping removed it. LiteLLM has already checked every name against our own table
-(:mod:`litellm_gmi.supported_params`), so nothing it refused or dropped comes back: a name it
+(:mod:`litellm_gmi.litellm_seams.supported_params`), so nothing it refused or dropped comes back: a name it
 dropped under ``drop_params`` is refused by the same table here and dropped again.
 """
 
 from __future__ import annotations
 
-import logging
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from litellm.constants import DEFAULT_CHAT_COMPLETION_PARAM_VALUES
-
 from litellm_gmi.chat.params import BY_NAME
+from litellm_gmi.litellm_seams import recorded_call, validated_openai_names
 
 
 @dataclass
@@ -42,14 +39,9 @@ class Requested:
 def recover_params(optional_params: Mapping[str, Any], logging_obj: Any, *, model: str) -> Requested:
     """``optional_params`` plus what LiteLLM's generic mapping took out (see the module docstring)."""
     params = dict(optional_params)
-    details = getattr(logging_obj, "model_call_details", None)
-    if logging_obj is not None and not isinstance(details, dict):
-        _warn_record_moved(logging_obj)
-    recorded = details.get("optional_params") if isinstance(details, dict) else None
-    if not isinstance(recorded, Mapping):  # called without LiteLLM's bookkeeping: nothing to recover
+    recorded, drop = recorded_call(logging_obj)
+    if recorded is None:  # called without LiteLLM's bookkeeping: nothing to recover
         return Requested(params)
-    settings = details.get("litellm_params") if isinstance(details, dict) else None
-    drop = settings.get("drop_params") if isinstance(settings, Mapping) else None
     allowed = frozenset(name for name in params if _only_allowed(name, model))
     for name, value in recorded.items():
         param = BY_NAME.get(name)
@@ -71,22 +63,4 @@ def _only_allowed(name: str, model: str) -> bool:
     param = BY_NAME.get(name)
     if param is not None:
         return not param.accepted_for(model)
-    return name in DEFAULT_CHAT_COMPLETION_PARAM_VALUES
-
-
-_warned_record_moved = False
-
-
-def _warn_record_moved(logging_obj: Any) -> None:
-    """Say once, loudly, that the caller's reasoning options can no longer be recovered."""
-    global _warned_record_moved  # noqa: PLW0603 - once per process
-    if _warned_record_moved:
-        return
-    _warned_record_moved = True
-    message = (
-        f"litellm_gmi: LiteLLM's call record ({type(logging_obj).__name__}.model_call_details) is gone, "
-        "so reasoning_effort, thinking, user and drop_params no longer reach GMI on this LiteLLM "
-        "release. Run `litellm-gmi doctor`."
-    )
-    logging.getLogger("litellm_gmi").warning(message)
-    warnings.warn(message, RuntimeWarning, stacklevel=3)
+    return name in validated_openai_names()

@@ -19,9 +19,9 @@ from typing_extensions import override
 
 from litellm_gmi import json_limits
 from litellm_gmi.chat.reasoning import ThinkTagSplitter
-from litellm_gmi.compat import STREAM_PASSTHROUGH
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.errors import GMIError, StreamCutError, error_in_answer
+from litellm_gmi.litellm_seams import STREAM_PASSTHROUGH
 
 MAX_PLAIN_JSON_CHARS = 1 << 20
 """Longest plain JSON answer read from a stream request (1 MiB, about 250,000 tokens of text). Past it
@@ -237,7 +237,7 @@ class ChunkShaper(Protocol):
 
 
 def shaper_for_litellm() -> ChunkShaper:
-    """The shaper the installed LiteLLM needs (see :mod:`litellm_gmi.compat`)."""
+    """The shaper the installed LiteLLM needs (see :mod:`litellm_gmi.litellm_seams.version`)."""
     return UsageBeforeFinish() if STREAM_PASSTHROUGH else GenericChunks()
 
 

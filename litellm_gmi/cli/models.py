@@ -119,7 +119,7 @@ def format_diff(diff: CatalogDiff) -> str:
 
 def _builtin_diff(ours: Mapping[str, Mapping[str, Any]]) -> str:
     from litellm_gmi.builtin_rows import builtin_gmi_rows, diff_builtin, format_builtin_diff
-    from litellm_gmi.compat import LITELLM_VERSION
+    from litellm_gmi.litellm_seams import LITELLM_VERSION
 
     return format_builtin_diff(diff_builtin(ours, builtin_gmi_rows()), LITELLM_VERSION)
 

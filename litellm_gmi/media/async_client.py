@@ -61,7 +61,7 @@ class AsyncRequestQueueClient(QueueClientBase):
         timeout: float = DEFAULT_HTTP_TIMEOUT,
         http_client: httpx.AsyncClient | None = None,
         submit_retries: int = DEFAULT_SUBMIT_RETRIES,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         headers: Mapping[str, str] | None = None,
         max_download_bytes: int | None = None,
@@ -71,7 +71,7 @@ class AsyncRequestQueueClient(QueueClientBase):
         )
         self._http = http_client or httpx.AsyncClient(timeout=timeout)
         self._owns_http = http_client is None
-        self._sleep = sleep
+        self._sleep = sleep or asyncio.sleep  # looked up now, so a patched asyncio.sleep applies
 
     async def aclose(self) -> None:
         if self._owns_http:

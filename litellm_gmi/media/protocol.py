@@ -8,11 +8,9 @@ docs.gmicloud.ai/inference-engine/api-reference/video-api-reference, and GMI's p
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -37,6 +35,7 @@ from litellm_gmi.media.errors import (
     SubmitUncertainError,
 )
 from litellm_gmi.media.records import QueueRequest, RequestStatus
+from litellm_gmi.retries import retry_after as parse_retry_after
 
 DEFAULT_MAX_POLL_INTERVAL = 15.0
 DEFAULT_SUBMIT_RETRIES = 2
@@ -261,18 +260,10 @@ def parse_upload_grant(body: Any) -> tuple[str, str]:
 
 # ----------------------------------------------------------------------------------------- policies ---
 def retry_after(headers: Mapping[str, str] | httpx.Headers | None) -> float | None:
-    """Seconds from a ``Retry-After`` header (number or HTTP date), capped at a minute."""
-    value = (headers or {}).get("retry-after") or (headers or {}).get("Retry-After")
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            seconds = parsedate_to_datetime(value).timestamp() - time.time()
-        except (TypeError, ValueError):
-            return None
-    return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
+    """Seconds a ``Retry-After`` header asks for (the package's one parser,
+    :func:`litellm_gmi.retries.retry_after`), between 0 and a minute."""
+    seconds = parse_retry_after(headers or {})
+    return None if seconds is None else min(max(seconds, 0.0), _MAX_RETRY_AFTER)
 
 
 class SubmitRetry:

@@ -89,7 +89,7 @@ class RequestQueueClient(QueueClientBase):
         timeout: float = DEFAULT_HTTP_TIMEOUT,
         http_client: httpx.Client | None = None,
         submit_retries: int = DEFAULT_SUBMIT_RETRIES,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         headers: Mapping[str, str] | None = None,
         max_download_bytes: int | None = None,
@@ -99,7 +99,7 @@ class RequestQueueClient(QueueClientBase):
         )
         self._http = http_client or httpx.Client(timeout=timeout)
         self._owns_http = http_client is None
-        self._sleep = sleep
+        self._sleep = sleep or time.sleep  # looked up now, so a patched time.sleep applies
 
     def close(self) -> None:
         if self._owns_http:

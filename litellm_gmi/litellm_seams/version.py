@@ -9,6 +9,9 @@ tests/test_compat.py pins the switch.
 The version comes from PRIVATE ``litellm._version.version``, which ``import litellm`` has already computed
 on every supported release; asking ``importlib.metadata`` again cost 7-11 ms of ``import litellm_gmi``.
 tests/test_compat.py pins that the two agree.
+
+Checked at registration (:mod:`.registry`, ``litellm._version.version``): where it is gone the
+version comes from ``importlib.metadata`` instead, so nothing breaks. Needed on 1.81.1 through 1.110.2.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ what it touches, which module of ours relies on it, why, and what stops working 
 tells whether the installed LiteLLM still has it. :func:`warn_missing` runs the probes once at
 registration and warns, naming the seam and the LiteLLM release, for every one that is gone, so a
 new release never degrades a call silently. ``litellm-gmi doctor`` prints them all, and
-``litellm-gmi doctor --markdown`` the table in docs/litellm-seams.md.
+``litellm-gmi doctor --markdown`` the table in docs/litellm-seams.md. Every module of
+:mod:`litellm_gmi.litellm_seams` has a row here; tests/test_architecture.py keeps the reaches there.
 
 Documented extension points are not listed: ``custom_provider_map`` with a ``CustomLLM``,
 ``register_model``, ``litellm.callbacks`` with a ``CustomLogger``, and ``OpenAIGPTConfig`` subclasses.
@@ -133,7 +134,7 @@ def _call_details() -> Status:
 
 
 def _native_routes() -> Status:
-    from litellm_gmi.native_routes import native_routes_available
+    from litellm_gmi.litellm_seams.native_errors import native_routes_available
 
     if native_routes_available():
         return Status(IN_PLACE)
@@ -143,7 +144,7 @@ def _native_routes() -> Status:
 
 
 def _native_error_classes() -> Status:
-    from litellm_gmi.native_errors import CONFIG_CLASSES
+    from litellm_gmi.litellm_seams.native_errors import CONFIG_CLASSES
 
     if _native_routes().state == NOT_NEEDED:
         return Status(NOT_NEEDED, "no pass-through")
@@ -151,14 +152,20 @@ def _native_error_classes() -> Status:
 
 
 def _stream_opening() -> Status:
-    from litellm_gmi.caller_loop import seams_missing
+    from litellm_gmi.litellm_seams.caller_loop import seams_missing
 
     missing = seams_missing()
     return Status(MISSING, "; ".join(missing)) if missing else Status(IN_PLACE)
 
 
+def _tokenizers() -> Status:
+    from litellm_gmi.litellm_seams.tiktoken_cache import litellm_tokenizers
+
+    return Status(IN_PLACE) if litellm_tokenizers() else Status(MISSING, "no tokenizers folder in litellm")
+
+
 def _unsupported_operations() -> Status:
-    from litellm_gmi.unsupported import UNSUPPORTED
+    from litellm_gmi.litellm_seams.unsupported import UNSUPPORTED
 
     return _has(*(f"litellm.{name}" for op in UNSUPPORTED for name in (op, f"a{op}")))()
 
@@ -167,7 +174,7 @@ SEAMS: Final = (
     Seam(
         "litellm.llms.openai_like.json_loader.JSONProviderRegistry._providers",
         "private write",
-        "registration",
+        "litellm_seams.builtin_row",
         "LiteLLM 1.81.3+ consult their built-in JSON gmi row before custom providers; it is popped",
         "gmi/ calls go to LiteLLM's built-in row instead of this package",
         _json_registry,
@@ -175,7 +182,7 @@ SEAMS: Final = (
     Seam(
         "litellm.utils.get_supported_openai_params, litellm.get_supported_openai_params",
         "module wrap",
-        "supported_params",
+        "litellm_seams.supported_params",
         "LiteLLM validates a custom provider's parameters against the generic OpenAI-like list",
         "GMI's own parameters and reasoning options are refused before sending",
         _has("litellm.utils.get_supported_openai_params", "litellm.get_supported_openai_params"),
@@ -183,7 +190,7 @@ SEAMS: Final = (
     Seam(
         "litellm.main.get_optional_params_embeddings",
         "module wrap",
-        "embedding_params",
+        "litellm_seams.embedding_params",
         "main.embedding refuses encoding_format, dimensions and user for providers outside its list",
         "the openai SDK's embeddings (which always send encoding_format) are refused",
         _has("litellm.main.get_optional_params_embeddings"),
@@ -191,7 +198,7 @@ SEAMS: Final = (
     Seam(
         "litellm.completion_with_retries, litellm.acompletion_with_retries",
         "module wrap",
-        "retries",
+        "litellm_seams.retries_wrap",
         "the @client wrapper calls them for num_retries; ours honour Retry-After and never retry a 4xx",
         "num_retries falls back to LiteLLM's own retry policy",
         _has("litellm.completion_with_retries", "litellm.acompletion_with_retries"),
@@ -199,7 +206,7 @@ SEAMS: Final = (
     Seam(
         "litellm.speech, transcription, rerank, image_variation, moderation and their async twins",
         "module wrap",
-        "unsupported",
+        "litellm_seams.unsupported",
         "these never reach a custom provider; the wrap answers a clear BadRequestError for gmi",
         "those operations fail with LiteLLM's generic provider error",
         _unsupported_operations,
@@ -207,7 +214,7 @@ SEAMS: Final = (
     Seam(
         "Logging.model_call_details, Logging.pre_call (litellm_core_utils/litellm_logging.py)",
         "private read, per-call patch",
-        "chat.recovered, handler",
+        "litellm_seams.call_record",
         "LiteLLM's generic mapping drops reasoning_effort, thinking, user and drop_params for custom "
         "providers; they are read back from the call's record. pre_call is wrapped per call to mask "
         "X-Organization-ID in the debug log",
@@ -217,7 +224,7 @@ SEAMS: Final = (
     Seam(
         "litellm.constants.DEFAULT_CHAT_COMPLETION_PARAM_VALUES",
         "private read",
-        "chat.recovered",
+        "litellm_seams.call_record",
         "the OpenAI names LiteLLM validates, to tell what allowed_openai_params let through",
         "parameters allowed by allowed_openai_params are refused a second time",
         _has("litellm.constants.DEFAULT_CHAT_COMPLETION_PARAM_VALUES"),
@@ -225,7 +232,7 @@ SEAMS: Final = (
     Seam(
         "BaseLLMHTTPHandler.completion(provider_config=...)",
         "internal call",
-        "handler",
+        "litellm_seams.streams",
         "every chat call runs on LiteLLM's own HTTP stack with GMIChatConfig",
         "no gmi/ chat call works",
         _parameter(
@@ -235,7 +242,7 @@ SEAMS: Final = (
     Seam(
         "CustomStreamWrapper.completion_stream",
         "private read",
-        "handler",
+        "litellm_seams.streams",
         "the inner stream wrapper is unwrapped so LiteLLM's per-chunk work runs once",
         "streams are wrapped twice (slower) and GMI's usage is replaced by a local count",
         _parameter(
@@ -245,7 +252,7 @@ SEAMS: Final = (
     Seam(
         "litellm.llms.custom_httpx.http_handler.get_async_httpx_client, get_httpx_client",
         "internal call",
-        "http_clients",
+        "litellm_seams.http_clients",
         "calls share LiteLLM's pooled clients",
         "no gmi/ call works",
         _has("litellm.llms.custom_httpx.http_handler.get_async_httpx_client"),
@@ -253,7 +260,7 @@ SEAMS: Final = (
     Seam(
         "litellm.utils._invalidate_model_cost_lowercase_map",
         "private call",
-        "cost_map",
+        "litellm_seams.cost_map",
         "the catalog is written into litellm.model_cost in one pass instead of register_model per row",
         "lookups by a differently-cased name miss the catalog",
         _has("litellm.utils._invalidate_model_cost_lowercase_map"),
@@ -261,7 +268,7 @@ SEAMS: Final = (
     Seam(
         "litellm.utils._runtime_registered_model_cost",
         "private write",
-        "cost_map",
+        "litellm_seams.cost_map",
         "LiteLLM 1.106+ replays these rows after adopting a newly downloaded cost map",
         "a late cost-map download erases the catalog's prices",
         _has(
@@ -272,7 +279,7 @@ SEAMS: Final = (
     Seam(
         "litellm.utils.async_pre_call_deployment_hook",
         "internal hook",
-        "hooks, caller_loop, native_routes",
+        "litellm_seams.caller_loop, hooks",
         "the CustomLogger hook that wires native routes and records the caller's loop",
         "native /v1/messages and /v1/responses are bridged; async streams open lazily",
         _has("litellm.utils.async_pre_call_deployment_hook"),
@@ -280,7 +287,7 @@ SEAMS: Final = (
     Seam(
         "custom_chat_llm_router, acompletion awaiting what completion() returns, wrapper_async's kwargs",
         "internal call path",
-        "caller_loop",
+        "litellm_seams.caller_loop",
         "an async stream is opened inside acompletion, awaited on the caller's loop, so a 429 or 5xx "
         "before its first byte is retried, without holding an executor thread",
         "async streams open at their first iteration, where such errors are not retried",
@@ -289,7 +296,7 @@ SEAMS: Final = (
     Seam(
         "OpenAILikeAnthropicMessagesConfig, OpenAILikeResponsesConfig (supported_endpoints pass-through)",
         "internal config",
-        "native_routes",
+        "litellm_seams.native_errors",
         "GMI's native /v1/messages and /v1/responses are forwarded untranslated",
         "both are bridged over chat completions",
         _native_routes,
@@ -297,10 +304,28 @@ SEAMS: Final = (
     Seam(
         "OpenAILikeAnthropicMessagesConfig.get_error_class, OpenAILikeResponsesConfig.get_error_class",
         "class method wrap",
-        "native_errors",
+        "litellm_seams.native_errors",
         "every native-route error body passes through it before LiteLLM builds and logs the exception",
         "an upstream echoing the key or organisation shows them in native-route errors and logs",
         _native_error_classes,
+    ),
+    Seam(
+        "litellm._version.version",
+        "private read",
+        "litellm_seams.version",
+        "the installed release, already computed by `import litellm`; asking importlib.metadata again "
+        "cost 7-11 ms of `import litellm_gmi`",
+        "nothing: the version is read from importlib.metadata instead",
+        _has("litellm._version.version", optional_before="read from importlib.metadata instead"),
+    ),
+    Seam(
+        "litellm/litellm_core_utils/tokenizers (package data folder)",
+        "private file",
+        "litellm_seams.tiktoken_cache",
+        "LiteLLM 1.81.1's custom-provider path loads tiktoken's cl100k_base without pointing tiktoken "
+        "at LiteLLM's bundled copy; TIKTOKEN_CACHE_DIR is set to it",
+        "gmi/ calls on 1.81.1 download tiktoken's encoding, and fail without internet",
+        _tokenizers,
     ),
     Seam(
         "ProviderConfigManager.get_custom_provider_video_config",
@@ -331,7 +356,7 @@ def check() -> list[tuple[Seam, Status]]:
 
 def warn_missing() -> list[Seam]:
     """Warn once for each seam the installed LiteLLM no longer has; returns them."""
-    from litellm_gmi.compat import LITELLM_VERSION
+    from litellm_gmi.litellm_seams.version import LITELLM_VERSION
 
     missing = [seam for seam, status in check() if status.state == MISSING]
     for seam in missing:
@@ -346,7 +371,8 @@ def warn_missing() -> list[Seam]:
 
 _PAGE_HEAD = """# What this package touches inside LiteLLM
 
-Generated by `litellm-gmi doctor --markdown > docs/litellm-seams.md` from `litellm_gmi/seams.py`; do
+Generated by `litellm-gmi doctor --markdown > docs/litellm-seams.md` from
+`litellm_gmi/litellm_seams/registry.py`; do
 not edit. Each row is checked when the package registers (a `RuntimeWarning` names any that a LiteLLM
 release removed), and `litellm-gmi doctor` prints their state on the installed LiteLLM (CI runs it on
 every leg). Documented extension points (`custom_provider_map`, `register_model`, `litellm.callbacks`,

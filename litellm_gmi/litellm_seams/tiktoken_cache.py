@@ -8,6 +8,8 @@ LiteLLM ships that folder (``litellm/litellm_core_utils/tokenizers``) and its ow
 never imports that module. Later releases load the encoding through it; setting the variable first is
 harmless there. tiktoken reads the variable when it loads an encoding, not at import, so setting it when
 ``litellm_gmi`` is imported is early enough.
+
+Checked at registration (:mod:`.registry`): LiteLLM's tokenizer folder must still exist.
 """
 
 from __future__ import annotations
@@ -28,12 +30,12 @@ def use_litellm_encodings() -> None:
     """
     if "TIKTOKEN_CACHE_DIR" in os.environ or "DATA_GYM_CACHE_DIR" in os.environ:
         return
-    folder = os.environ.get("CUSTOM_TIKTOKEN_CACHE_DIR") or _litellm_tokenizers()
+    folder = os.environ.get("CUSTOM_TIKTOKEN_CACHE_DIR") or litellm_tokenizers()
     if folder:
         os.environ["TIKTOKEN_CACHE_DIR"] = folder
 
 
-def _litellm_tokenizers() -> str | None:
+def litellm_tokenizers() -> str | None:
     """LiteLLM's bundled tokenizer folder, found without importing LiteLLM (``find_spec`` only)."""
     spec = find_spec("litellm")
     if spec is None or not spec.submodule_search_locations:

@@ -7,9 +7,12 @@ or proxy retries (``rerank``), a ``ValueError`` about image-variation providers,
 ``moderation``, sent the input to OpenAI under the ``gmi/`` name. The video functions join them on
 releases without LiteLLM's custom video hook (:mod:`litellm_gmi.video_route`), where they said
 "'gmi' is not a valid LlmProviders". So each of those functions (and its
-async twin) is wrapped (:mod:`litellm_gmi.patching`): a ``gmi`` call raises
+async twin) is wrapped (:mod:`litellm_gmi.litellm_seams.wraps`): a ``gmi`` call raises
 :class:`BadRequestError` (status 400, which ``litellm.utils.should_retry`` and the Router never
 retry) naming the operation, the provider and what to use instead; any other call is untouched.
+
+Checked at registration (:mod:`.registry`): every wrapped name is probed; 1.81.1 through 1.110.2
+need the wraps.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from litellm.exceptions import BadRequestError
 
 from litellm_gmi import video_route
 from litellm_gmi.constants import PROVIDER
-from litellm_gmi.patching import names_provider, unwrap, wrap
+from litellm_gmi.litellm_seams.wraps import names_provider, unwrap, wrap
 
 UNSUPPORTED: Final[dict[str, str]] = {
     "speech": "GMI's text-to-speech models run on its request queue: use litellm_gmi.RequestQueueClient",

@@ -1,7 +1,8 @@
 """Wrap a LiteLLM module attribute for ``gmi`` calls only, and put it back exactly as it was.
 
-Three behaviours cannot be reached through any LiteLLM extension point (each module says why):
-:mod:`litellm_gmi.supported_params`, :mod:`litellm_gmi.retries` and :mod:`litellm_gmi.unsupported`.
+Four behaviours cannot be reached through any LiteLLM extension point (each module says why):
+:mod:`.supported_params`, :mod:`.embedding_params`, :mod:`.retries_wrap` and :mod:`.unsupported`
+(installed together by :mod:`.function_wraps`).
 Each replaces a public LiteLLM function with a wrapper that handles ``gmi`` and hands every other call
 to the original unchanged. LiteLLM looks each of them up as a module attribute at call time, which is
 what makes the wrapper take effect; tests pin that for every supported release.

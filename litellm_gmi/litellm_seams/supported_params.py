@@ -14,25 +14,28 @@ list (``ProviderConfigManager.get_provider_chat_config(provider=LlmProviders.CUS
 ``store`` and ``service_tier`` that GMI does not take and omits ``reasoning_effort`` and ``thinking``, so
 those raised without ``allowed_openai_params``. No registry lets a custom provider declare its own list:
 LiteLLM keys its config map by the ``LlmProviders`` enum, which ``gmi`` is not. So both attributes are
-wrapped (:mod:`litellm_gmi.patching`): a ``gmi`` chat question gets
+wrapped (:mod:`litellm_gmi.litellm_seams.wraps`): a ``gmi`` chat question gets
 :func:`litellm_gmi.chat.params.supported_openai_params`, a ``gmi`` embeddings question the three OpenAI
-embedding parameters the provider takes (:mod:`litellm_gmi.embedding_params`), any other question the
-original answer.
+embedding parameters the provider takes (:mod:`litellm_gmi.litellm_seams.embedding_params`), any
+other question the original answer.
+
+Checked at registration (:mod:`.registry`): both attributes are probed; 1.81.1 through 1.110.2
+need the wrap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import litellm
 
-from litellm_gmi.chat.params import supported_openai_params
 from litellm_gmi.constants import PROVIDER
-from litellm_gmi.embeddings import OPENAI_PARAMS
-from litellm_gmi.patching import names_provider, unwrap, wrap
+from litellm_gmi.litellm_seams.wraps import names_provider, unwrap, wrap
 
 _NAME = "get_supported_openai_params"
+_chat_params: Callable[[str], list[str]] = lambda model: []  # noqa: E731 - set by install()
+_embedding_params: Collection[str] = ()
 
 
 def _answering_for_gmi(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,17 +46,20 @@ def _answering_for_gmi(original: Callable[..., Any]) -> Callable[..., Any]:
         if names_provider(model, custom_llm_provider, PROVIDER):
             if request_type == "chat_completion":
                 bare = model.split("/", 1)[1] if model.startswith(f"{PROVIDER}/") else model
-                return supported_openai_params(bare)
+                return _chat_params(bare)
             if request_type == "embeddings":
-                return list(OPENAI_PARAMS)
+                return list(_embedding_params)
         return original(model, custom_llm_provider, *args, **kwargs)
 
     get_supported_openai_params.__doc__ = original.__doc__
     return get_supported_openai_params
 
 
-def install() -> None:
-    """Wrap ``litellm.utils.get_supported_openai_params`` and ``litellm.get_supported_openai_params``."""
+def install(chat_params: Callable[[str], list[str]], embedding_params: Collection[str]) -> None:
+    """Wrap ``litellm.utils.get_supported_openai_params`` and ``litellm.get_supported_openai_params``
+    to answer ``gmi`` with ``chat_params(model)`` and ``embedding_params``."""
+    global _chat_params, _embedding_params
+    _chat_params, _embedding_params = chat_params, tuple(embedding_params)
     wrap(litellm.utils, _NAME, _answering_for_gmi)
     wrap(litellm, _NAME, _answering_for_gmi)
 

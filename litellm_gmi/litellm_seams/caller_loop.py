@@ -38,6 +38,8 @@ streams open lazily):
 (``_is_streaming_request``); ``acompletion`` awaiting a coroutine ``completion()`` returns;
 ``custom_chat_llm_router`` sending async non-streamed calls to ``CustomLLM.acompletion`` and async
 streams to ``astreaming``.
+
+Checked at registration (:mod:`.registry`, :func:`seams_missing`).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from typing import Any
 import litellm
 
 from litellm_gmi.constants import PROVIDER
-from litellm_gmi.patching import names_provider
+from litellm_gmi.litellm_seams.wraps import names_provider
 
 _MOCKS = ("mock_response", "mock_tool_calls", "mock_timeout")
 _log = logging.getLogger(__name__)
@@ -89,7 +91,7 @@ def convert(kwargs: dict[str, Any], call_type: Any) -> dict[str, Any] | None:
 
 
 def for_one_try(kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The kwargs for one try of :mod:`litellm_gmi.retries`' ``acompletion_with_retries``.
+    """The kwargs for one try of :mod:`.retries_wrap`' ``acompletion_with_retries``.
 
     LiteLLM retries with the undecorated ``acompletion`` (``original_function``), which no deployment
     hook sees: an async stream is converted here as the hook would have, so each try opens inside it.

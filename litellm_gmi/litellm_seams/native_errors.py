@@ -15,6 +15,9 @@ one place every such error passes through before anything logs it; the CustomLog
 masks the message first: the credentials of every ``gmi/`` call routed natively (:func:`remember`, a
 small bounded set), the environment's, and any bearer token become ``****``. Other deployments that use
 those configs only lose bearer tokens and GMI credentials from their error text.
+
+Needed on LiteLLM 1.106 and later (1.81.1 has no pass-through); checked at registration
+(:mod:`.registry`).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import cache
 from typing import Any, Final
 
 from litellm_gmi.constants import API_KEY_ENVS, ORG_ID_ENV
@@ -37,6 +41,21 @@ CONFIG_CLASSES: Final = (
     ("litellm.llms.openai_like.responses.transformation", "OpenAILikeResponsesConfig"),
 )
 """LiteLLM's pass-through configs whose ``get_error_class`` is wrapped (named in the module docstring)."""
+
+
+@cache
+def native_routes_available() -> bool:
+    """True on LiteLLM releases that have both pass-through configs (1.106 and later, not 1.81.1)."""
+    for module_name, class_name in CONFIG_CLASSES:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            return False
+        if not hasattr(module, class_name):
+            return False
+    return True
+
+
 REMEMBERED: Final = 64
 """Credentials kept for masking: the most recently routed, enough for a proxy's deployments."""
 

@@ -18,6 +18,8 @@ Two jobs:
 LiteLLM internals used here, pinned by tests/test_http_clients.py: ``HTTPHandler`` and
 ``AsyncHTTPHandler`` (their ``post``), ``get_httpx_client`` (``_get_httpx_client`` before 1.8x renamed it)
 and ``get_async_httpx_client``.
+
+Checked at registration (:mod:`.registry`): ``get_async_httpx_client`` is probed.
 """
 
 from __future__ import annotations
