@@ -22,6 +22,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -290,3 +291,30 @@ def refusing_model(monkeypatch: pytest.MonkeyPatch) -> str:
     rows = {model: {**load_catalog()["openai/gpt-4o"], "id": model, "supports_reasoning": False}}
     monkeypatch.setattr(capabilities, "entry", lambda name: rows.get(name) or load_catalog().get(name))
     return model
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: a connection to it is refused at once."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler) as server:
+        return int(server.server_address[1])
+
+
+@contextmanager
+def gmi_cost_rows_restored(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """LiteLLM's ``gmi/`` cost rows and the catalog as they were, after a test that refreshes them;
+    the test's environment (``monkeypatch``) is undone first, so the catalog reloads without it."""
+    import litellm
+
+    from litellm_gmi import catalog
+
+    saved = {key: dict(row) for key, row in litellm.model_cost.items() if key.startswith("gmi/")}
+    try:
+        yield
+    finally:
+        monkeypatch.undo()
+        for key in [key for key in litellm.model_cost if key.startswith("gmi/") and key not in saved]:
+            del litellm.model_cost[key]
+        litellm.model_cost.update(saved)
+        catalog.reload_catalog()

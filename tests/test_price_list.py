@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import litellm
 import pytest
+from conftest import closed_port, gmi_cost_rows_restored
 
 import litellm_gmi
 from gmi_emulator import GMIEmulator
@@ -36,23 +36,13 @@ TODAY = "2027-02-03"
 @pytest.fixture
 def overlay_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private overlay; LiteLLM's ``gmi/`` rows and the catalog are restored afterwards."""
-    saved = {key: dict(row) for key, row in litellm.model_cost.items() if key.startswith("gmi/")}
-    path = tmp_path / "catalog_overlay.json"
-    monkeypatch.setenv("LITELLM_GMI_CATALOG", str(path))
-    for name in (*API_KEY_ENVS, "GMI_API_BASE", "GMI_ORG_ID", PRICE_LIST_URL_ENV):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(refresh, "utc_today", lambda: TODAY)
-    yield path
-    monkeypatch.undo()
-    for key in [key for key in litellm.model_cost if key.startswith("gmi/") and key not in saved]:
-        del litellm.model_cost[key]
-    litellm.model_cost.update(saved)
-    catalog.reload_catalog()
-
-
-def _closed_port() -> int:
-    with ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler) as server:
-        return int(server.server_address[1])
+    with gmi_cost_rows_restored(monkeypatch):
+        path = tmp_path / "catalog_overlay.json"
+        monkeypatch.setenv("LITELLM_GMI_CATALOG", str(path))
+        for name in (*API_KEY_ENVS, "GMI_API_BASE", "GMI_ORG_ID", PRICE_LIST_URL_ENV):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setattr(refresh, "utc_today", lambda: TODAY)
+        yield path
 
 
 def test_emulator_serves_gmis_shape_in_micro_dollars(gmi_emulator: GMIEmulator) -> None:
@@ -109,7 +99,7 @@ def test_refresh_without_the_price_list_still_works_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setenv(PRICE_LIST_URL_ENV, f"http://127.0.0.1:{_closed_port()}/api/v1/billing/model_prices")
+    monkeypatch.setenv(PRICE_LIST_URL_ENV, f"http://127.0.0.1:{closed_port()}/api/v1/billing/model_prices")
     with caplog.at_level(logging.WARNING, logger="litellm_gmi"):
         result = litellm_gmi.refresh_models(api_key=KEY, api_base=gmi_emulator.chat_base, timeout=5)
     assert result.price_list_error is not None

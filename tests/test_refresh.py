@@ -21,6 +21,7 @@ from typing import Any
 
 import litellm
 import pytest
+from conftest import closed_port, gmi_cost_rows_restored
 
 import litellm_gmi
 from litellm_gmi import catalog, refresh
@@ -119,28 +120,18 @@ def stub() -> Iterator[StubGMI]:
 @pytest.fixture
 def overlay_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private overlay location for the test; LiteLLM's ``gmi/`` rows are restored afterwards."""
-    saved = {key: dict(row) for key, row in litellm.model_cost.items() if key.startswith("gmi/")}
-    path = tmp_path / "cache" / "catalog_overlay.json"
-    monkeypatch.setenv("LITELLM_GMI_CATALOG", str(path))
-    for name in (
-        *API_KEY_ENVS,
-        "GMI_API_BASE",
-        "GMI_ORG_ID",
-        refresh.REFRESH_ON_START_ENV,
-        refresh.REFRESH_TTL_ENV,
-    ):
-        monkeypatch.delenv(name, raising=False)
-    yield path
-    monkeypatch.undo()
-    for key in [key for key in litellm.model_cost if key.startswith("gmi/") and key not in saved]:
-        del litellm.model_cost[key]
-    litellm.model_cost.update(saved)
-    catalog.reload_catalog()
-
-
-def _closed_port() -> int:
-    with ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler) as server:
-        return int(server.server_address[1])
+    with gmi_cost_rows_restored(monkeypatch):
+        path = tmp_path / "cache" / "catalog_overlay.json"
+        monkeypatch.setenv("LITELLM_GMI_CATALOG", str(path))
+        for name in (
+            *API_KEY_ENVS,
+            "GMI_API_BASE",
+            "GMI_ORG_ID",
+            refresh.REFRESH_ON_START_ENV,
+            refresh.REFRESH_TTL_ENV,
+        ):
+            monkeypatch.delenv(name, raising=False)
+        yield path
 
 
 # ------------------------------------------------------------------------------------ refresh_models ---
@@ -198,7 +189,7 @@ def test_refresh_failures_are_refresh_errors_without_the_key(overlay_file: Path)
         litellm_gmi.refresh_models(api_base="http://127.0.0.1:9/v1")
     assert no_key.value.code == 2
     with pytest.raises(litellm_gmi.RefreshError, match="ConnectError") as down:
-        litellm_gmi.refresh_models(api_key=KEY, api_base=f"http://127.0.0.1:{_closed_port()}/v1", timeout=5)
+        litellm_gmi.refresh_models(api_key=KEY, api_base=f"http://127.0.0.1:{closed_port()}/v1", timeout=5)
     assert down.value.code == 1
     assert KEY not in str(down.value)
     assert not overlay_file.exists()
@@ -250,7 +241,7 @@ def test_unreachable_gmi_never_fails_the_start_up_refresh(
     overlay_file: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("GMI_API_KEY", KEY)
-    monkeypatch.setenv("GMI_API_BASE", f"http://127.0.0.1:{_closed_port()}/v1")
+    monkeypatch.setenv("GMI_API_BASE", f"http://127.0.0.1:{closed_port()}/v1")
     monkeypatch.setenv(refresh.REFRESH_ON_START_ENV, "1")
     with caplog.at_level(logging.WARNING, logger="litellm_gmi"):
         thread = refresh.start_refresh_on_start()
@@ -270,7 +261,7 @@ def test_import_loads_the_overlay_and_survives_unreachable_gmi(overlay_file: Pat
     env = {k: v for k, v in os.environ.items() if k not in API_KEY_ENVS}
     env.update(
         GMI_API_KEY=KEY,
-        GMI_API_BASE=f"http://127.0.0.1:{_closed_port()}/v1",
+        GMI_API_BASE=f"http://127.0.0.1:{closed_port()}/v1",
         LITELLM_GMI_REFRESH_ON_START="1",
         LITELLM_GMI_REFRESH_TTL="0",  # the overlay counts as stale: a refresh is attempted
         LITELLM_GMI_CATALOG=str(overlay_file),
