@@ -95,9 +95,9 @@ def _params(litellm_params: Any) -> dict[str, Any]:
 
 
 def _connection(litellm_params: Any, timeout: Any = None) -> Any:
-    """The package functions' :class:`~litellm_gmi.media.video.Connection`, from LiteLLM's params."""
+    """The package functions' :class:`~litellm_gmi.media.faces.Connection`, from LiteLLM's params."""
+    from litellm_gmi.media.faces import Connection
     from litellm_gmi.media.queue_client import http_timeout
-    from litellm_gmi.media.video import Connection
 
     params = _params(litellm_params)
     return Connection(

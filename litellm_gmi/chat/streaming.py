@@ -56,23 +56,25 @@ class GMIStreamIterator(OpenAIChatCompletionStreamingHandler):
     def __next__(self) -> Any:
         try:
             return super().__next__()  # type: ignore[no-untyped-call]
-        except StopIteration:
-            self._check_ended()
-            raise
-        except httpx.TransportError as exc:
-            failure = _transport_failure(exc, self._chunks)
+        except (StopIteration, httpx.TransportError) as exc:
+            failure = self._failure(exc)
         raise failure  # outside the except block: nothing chains the httpx error, whose request has the key
 
     @override
     async def __anext__(self) -> Any:
         try:
             return await super().__anext__()  # type: ignore[no-untyped-call]
-        except StopAsyncIteration:
-            self._check_ended()
-            raise
-        except httpx.TransportError as exc:
-            failure = _transport_failure(exc, self._chunks)
+        except (StopAsyncIteration, httpx.TransportError) as exc:
+            failure = self._failure(exc)
         raise failure  # outside the except block: nothing chains the httpx error, whose request has the key
+
+    def _failure(self, exc: Exception) -> Exception:
+        """What ends iterating, for both faces: a transport error as LiteLLM's (:func:`_transport_failure`),
+        else the end of the stream itself, once :meth:`_check_ended` has found nothing missing."""
+        if isinstance(exc, httpx.TransportError):
+            return _transport_failure(exc, self._chunks)
+        self._check_ended()
+        return exc
 
     def _check_ended(self) -> None:
         if self._json_lines:

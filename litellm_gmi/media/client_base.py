@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from os import PathLike
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -14,6 +15,7 @@ from typing_extensions import override
 from litellm_gmi.media.downloads import Budget
 from litellm_gmi.media.limits import max_download_bytes
 from litellm_gmi.media.protocol import (
+    DEFAULT_SUBMIT_RETRIES,
     OnUpdate,
     QueueProtocol,
     WaitLoop,
@@ -44,19 +46,30 @@ def http_timeout(timeout: Any) -> float:
 UploadSource = str | PathLike[str] | bytes
 
 
-class QueueClientBase:
-    """Configuration shared by both clients; the key lives only inside the protocol's headers."""
+HttpT = TypeVar("HttpT", httpx.Client, httpx.AsyncClient)
+SleepT = TypeVar("SleepT", Callable[[float], None], Callable[[float], Awaitable[None]])
+
+
+class QueueClientBase(Generic[HttpT, SleepT]):
+    """Configuration shared by both clients; the key lives only inside the protocol's headers.
+
+    A face names its HTTP client and default sleep (:meth:`_new_http`, :meth:`_default_sleep`); the
+    logic lives in :mod:`litellm_gmi.media.queue_core`.
+    """
 
     def __init__(
         self,
-        api_key: str | None,
-        api_base: str | None,
-        org_id: str | None,
-        timeout: float,
-        submit_retries: int,
-        clock: Callable[[], float],
-        headers: Mapping[str, str] | None,
-        max_download_bytes: int | None,
+        api_key: str | None = None,
+        api_base: str | None = None,
+        org_id: str | None = None,
+        *,
+        timeout: float = DEFAULT_HTTP_TIMEOUT,
+        http_client: HttpT | None = None,
+        submit_retries: int = DEFAULT_SUBMIT_RETRIES,
+        sleep: SleepT | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        headers: Mapping[str, str] | None = None,
+        max_download_bytes: int | None = None,
     ) -> None:
         self._protocol = QueueProtocol(api_key, api_base, org_id, headers)
         self._timeout = timeout
@@ -65,6 +78,15 @@ class QueueClientBase:
         self._max_download = max_download_bytes
         self._trusted_host = urlsplit(self._protocol.api_base).hostname
         """Artifacts may live on the queue's own host even when it is private (an emulator, a test)."""
+        self._http: HttpT = self._new_http(timeout) if http_client is None else http_client
+        self._owns_http = http_client is None
+        self._sleep: SleepT = sleep or self._default_sleep()  # looked up now, so a patched sleep applies
+
+    def _new_http(self, timeout: float) -> HttpT:
+        raise NotImplementedError
+
+    def _default_sleep(self) -> SleepT:
+        raise NotImplementedError
 
     @property
     def api_base(self) -> str:

@@ -36,16 +36,12 @@ from litellm.exceptions import APIError
 from litellm.types.utils import ImageObject, ImageResponse
 
 from litellm_gmi.constants import DEFAULT_WAIT_TIMEOUT, PROVIDER
-from litellm_gmi.media.inputs import classify_all, local_paths_allowed
+from litellm_gmi.media.faces import Connection, Plan, acalling, calling
+from litellm_gmi.media.inputs import Upload, classify_all, local_paths_allowed
 from litellm_gmi.media.pricing import media_cost
-from litellm_gmi.media.queue_client import (
-    DEFAULT_HTTP_TIMEOUT,
-    AsyncRequestQueueClient,
-    RequestQueueClient,
-    http_timeout,
-    seconds,
-)
+from litellm_gmi.media.queue_client import DEFAULT_HTTP_TIMEOUT, http_timeout, seconds
 from litellm_gmi.media.records import QueueRequest, artifact_urls
+from litellm_gmi.media.steps import Steps, op
 
 _CONTROL = ("poll_interval", "max_poll_interval")
 _NOT_PAYLOAD = frozenset(
@@ -139,8 +135,8 @@ def result_urls(record: QueueRequest) -> list[str]:
     return urls
 
 
-# --------------------------------------------------------------------------------------------- sync ---
-def image_generation(
+# ------------------------------------------------------ cores (the sync and async faces are below) ---
+def _generation(
     model: str,
     prompt: str,
     *,
@@ -150,79 +146,51 @@ def image_generation(
     optional_params: Mapping[str, Any],
     timeout: Any = None,
     **_litellm: Any,
-) -> ImageResponse:
+) -> Plan[ImageResponse]:
     """Submit, wait and convert; what ``GMIProvider.image_generation`` delegates to."""
     job = prepare(model, prompt, optional_params, timeout)
-    with RequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
-        return _run(client, job, model_response)
+    return Plan(_connection(job, api_key, api_base), _run(job, [], model_response))
 
 
-def image_edit(
+def _edit(
     model: str,
     image: Any,
     prompt: str | None,
     *,
-    api_key: str | None,
-    api_base: str | None,
     model_response: ImageResponse,
     optional_params: Mapping[str, Any],
+    api_key: str | None,
+    api_base: str | None,
     timeout: Any = None,
     **_litellm: Any,
-) -> ImageResponse:
+) -> Plan[ImageResponse]:
     """Upload local inputs, then as :func:`image_generation` with them as the payload's ``image`` list."""
     job = prepare(model, prompt, optional_params, timeout, image)
     items = classify_all(job.inputs, local_paths=job.local_paths)
-    with RequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
-        refs = [item if isinstance(item, str) else client.upload(*item) for item in items]
-        return _run(client, _with_images(job, refs), model_response)
+    return Plan(_connection(job, api_key, api_base), _run(job, items, model_response))
 
 
-def _run(client: RequestQueueClient, job: ImageJob, response: ImageResponse) -> ImageResponse:
-    record = client.run(job.model, job.payload, **job.wait)
-    blobs = [client.fetch(url) for url in result_urls(record)] if job.want_b64 else None
-    return to_response(job, record, response, blobs)
+def _connection(job: ImageJob, api_key: str | None, api_base: str | None) -> Connection:
+    return Connection(api_key=api_key, api_base=api_base, org_id=job.org_id, timeout=job.http_timeout)
 
 
-# -------------------------------------------------------------------------------------------- async ---
-async def aimage_generation(
-    model: str,
-    prompt: str,
-    *,
-    api_key: str | None,
-    api_base: str | None,
-    model_response: ImageResponse,
-    optional_params: Mapping[str, Any],
-    timeout: Any = None,
-    **_litellm: Any,
-) -> ImageResponse:
-    job = prepare(model, prompt, optional_params, timeout)
-    async with AsyncRequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
-        return await _arun(client, job, model_response)
+def _run(job: ImageJob, items: list[str | Upload], response: ImageResponse) -> Steps[ImageResponse]:
+    """Upload what ``items`` holds as bytes (an edit's inputs), submit and wait, then convert."""
+    refs: list[str] = []
+    for item in items:
+        refs.append(item if isinstance(item, str) else (yield op("upload", *item)))
+    job = _with_images(job, refs)
+    record = yield op("run", job.model, job.payload, **job.wait)
+    blobs: list[bytes] = []
+    for url in result_urls(record) if job.want_b64 else []:
+        blobs.append((yield op("fetch", url)))
+    return to_response(job, record, response, blobs if job.want_b64 else None)
 
 
-async def aimage_edit(
-    model: str,
-    image: Any,
-    prompt: str | None,
-    *,
-    api_key: str | None,
-    api_base: str | None,
-    model_response: ImageResponse,
-    optional_params: Mapping[str, Any],
-    timeout: Any = None,
-    **_litellm: Any,
-) -> ImageResponse:
-    job = prepare(model, prompt, optional_params, timeout, image)
-    items = classify_all(job.inputs, local_paths=job.local_paths)
-    async with AsyncRequestQueueClient(api_key, api_base, job.org_id, timeout=job.http_timeout) as client:
-        refs = [item if isinstance(item, str) else await client.upload(*item) for item in items]
-        return await _arun(client, _with_images(job, refs), model_response)
-
-
-async def _arun(client: AsyncRequestQueueClient, job: ImageJob, response: ImageResponse) -> ImageResponse:
-    record = await client.run(job.model, job.payload, **job.wait)
-    blobs = [await client.fetch(url) for url in result_urls(record)] if job.want_b64 else None
-    return to_response(job, record, response, blobs)
+image_generation = calling(_generation, "image_generation")
+image_edit = calling(_edit, "image_edit")
+aimage_generation = acalling(_generation, "aimage_generation")
+aimage_edit = acalling(_edit, "aimage_edit")
 
 
 # ---------------------------------------------------------------------------------------- helpers ---

@@ -17,22 +17,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from litellm.exceptions import BadRequestError, NotFoundError
 from litellm.types.videos.main import VideoObject
 
 from litellm_gmi.constants import DEFAULT_WAIT_TIMEOUT, PROVIDER
+from litellm_gmi.media.faces import Connection, Plan, acalling, calling
 from litellm_gmi.media.inputs import classify, local_paths_allowed
 from litellm_gmi.media.pricing import media_cost
-from litellm_gmi.media.queue_client import (
-    DEFAULT_HTTP_TIMEOUT,
-    AsyncRequestQueueClient,
-    RequestQueueClient,
-    http_timeout,
-)
 from litellm_gmi.media.records import QueueRequest, RequestStatus
+from litellm_gmi.media.steps import Steps, op
 from litellm_gmi.media.video_params import video_payload
 
 _OPENAI_STATUS = {
@@ -49,41 +45,6 @@ _WAIT_KEYS = ("poll_interval", "max_poll_interval")
 _NOT_PAYLOAD = frozenset(
     {"litellm_logging_obj", "litellm_call_id", "metadata", "mock_response", "client", "proxy_server_request"}
 )
-
-
-@dataclass(frozen=True)
-class Connection:
-    """How to reach GMI for one call: the client's constructor arguments."""
-
-    api_key: str | None = field(default=None, repr=False)
-    api_base: str | None = None
-    org_id: str | None = field(default=None, repr=False)
-    headers: dict[str, str] = field(default_factory=dict, repr=False)
-    timeout: float = DEFAULT_HTTP_TIMEOUT
-    """Each HTTP call's bound (the caller's ``timeout`` when shorter than the default)."""
-
-    @classmethod
-    def of(
-        cls, kwargs: dict[str, Any], extra_headers: Mapping[str, object] | None, timeout: Any = None
-    ) -> Connection:
-        """Take ``api_key``/``api_base``/``org_id`` out of ``kwargs``, as LiteLLM's functions accept them."""
-        return cls(
-            api_key=kwargs.pop("api_key", None),
-            api_base=kwargs.pop("api_base", None),
-            org_id=kwargs.pop("org_id", None),
-            headers={str(k): str(v) for k, v in (extra_headers or {}).items()},
-            timeout=http_timeout(timeout),
-        )
-
-    def sync(self) -> RequestQueueClient:
-        return RequestQueueClient(
-            self.api_key, self.api_base, self.org_id, headers=self.headers, timeout=self.timeout
-        )
-
-    def async_(self) -> AsyncRequestQueueClient:
-        return AsyncRequestQueueClient(
-            self.api_key, self.api_base, self.org_id, headers=self.headers, timeout=self.timeout
-        )
 
 
 @dataclass(frozen=True)
@@ -202,8 +163,8 @@ def content_url(record: QueueRequest, variant: str | None) -> str:
     return url
 
 
-# --------------------------------------------------------------------------------------------- sync ---
-def video_generation(
+# ------------------------------------------------------ cores (the sync and async faces are below) ---
+def _generation(
     prompt: str,
     model: str | None = None,
     input_reference: Any = None,
@@ -216,7 +177,7 @@ def video_generation(
     extra_query: dict[str, object] | None = None,
     extra_body: dict[str, object] | None = None,
     **kwargs: Any,
-) -> VideoObject:
+) -> Plan[VideoObject]:
     """Submit a video job (``model="gmi/Veo3"``); returns at once unless ``wait=True``.
 
     ``input_reference`` may be a URL or a file (uploaded first); other keyword arguments are payload
@@ -235,16 +196,20 @@ def video_generation(
         extra_body,
         kwargs,
     )
-    ref = job.reference_input()
-    with conn.sync() as client:
-        url = ref if isinstance(ref, str) or ref is None else client.upload(*ref)
-        record = client.submit(job.model, job.payload(url))
-        if job.wait is not None:
-            record = client.wait(record, **job.wait)
+    return Plan(conn, _generate(job, job.reference_input(), seconds, size))
+
+
+def _generate(
+    job: VideoJob, ref: str | tuple[bytes, str] | None, seconds: Any, size: str | None
+) -> Steps[VideoObject]:
+    url = ref if isinstance(ref, str) or ref is None else (yield op("upload", *ref))
+    record = yield op("submit", job.model, job.payload(url))
+    if job.wait is not None:
+        record = yield op("wait", record, **job.wait)
     return to_video(record, seconds=seconds, size=size)
 
 
-def video_status(
+def _status(
     video_id: str,
     timeout: float = 600,
     custom_llm_provider: str | None = None,
@@ -252,15 +217,18 @@ def video_status(
     extra_query: dict[str, object] | None = None,
     extra_body: dict[str, object] | None = None,
     **kwargs: Any,
-) -> VideoObject:
+) -> Plan[VideoObject]:
     """The job's current state as a ``VideoObject``."""
     _gmi_model("gmi", custom_llm_provider)
     _no_query(extra_query)
-    with Connection.of(kwargs, extra_headers, timeout).sync() as client:
-        return to_video(client.status(video_id))
+    return Plan(Connection.of(kwargs, extra_headers, timeout), _read_status(video_id))
 
 
-def video_content(
+def _read_status(video_id: str) -> Steps[VideoObject]:
+    return to_video((yield op("status", video_id)))
+
+
+def _content(
     video_id: str,
     timeout: float | None = None,
     custom_llm_provider: str | None = None,
@@ -269,77 +237,23 @@ def video_content(
     extra_query: dict[str, object] | None = None,
     extra_body: dict[str, object] | None = None,
     **kwargs: Any,
-) -> bytes:
-    """The finished video's bytes (``variant="thumbnail"`` for the thumbnail)."""
+) -> Plan[bytes]:
+    """The finished video's bytes (``variant="thumbnail"`` for the thumbnail): ``BadRequestError`` until
+    the job has completed, ``NotFoundError`` when it has no such file."""
     _gmi_model("gmi", custom_llm_provider)
     _no_query(extra_query)
-    with Connection.of(kwargs, extra_headers, timeout).sync() as client:
-        return client.fetch(content_url(client.status(video_id), variant))
+    return Plan(Connection.of(kwargs, extra_headers, timeout), _read_content(video_id, variant))
 
 
-# -------------------------------------------------------------------------------------------- async ---
-async def avideo_generation(
-    prompt: str,
-    model: str | None = None,
-    input_reference: Any = None,
-    seconds: str | None = None,
-    size: str | None = None,
-    user: str | None = None,
-    timeout: float = 600,
-    custom_llm_provider: str | None = None,
-    extra_headers: dict[str, object] | None = None,
-    extra_query: dict[str, object] | None = None,
-    extra_body: dict[str, object] | None = None,
-    **kwargs: Any,
-) -> VideoObject:
-    conn = Connection.of(kwargs, extra_headers, timeout)
-    job = prepare(
-        prompt,
-        model,
-        custom_llm_provider,
-        input_reference,
-        seconds,
-        size,
-        timeout,
-        extra_query,
-        extra_body,
-        kwargs,
-    )
-    ref = job.reference_input()
-    async with conn.async_() as client:
-        url = ref if isinstance(ref, str) or ref is None else await client.upload(*ref)
-        record = await client.submit(job.model, job.payload(url))
-        if job.wait is not None:
-            record = await client.wait(record, **job.wait)
-    return to_video(record, seconds=seconds, size=size)
+def _read_content(video_id: str, variant: str | None) -> Steps[bytes]:
+    record = yield op("status", video_id)
+    return (yield op("fetch", content_url(record, variant)))  # type: ignore[no-any-return]
 
 
-async def avideo_status(
-    video_id: str,
-    timeout: float = 600,
-    custom_llm_provider: str | None = None,
-    extra_headers: dict[str, object] | None = None,
-    extra_query: dict[str, object] | None = None,
-    extra_body: dict[str, object] | None = None,
-    **kwargs: Any,
-) -> VideoObject:
-    _gmi_model("gmi", custom_llm_provider)
-    _no_query(extra_query)
-    async with Connection.of(kwargs, extra_headers, timeout).async_() as client:
-        return to_video(await client.status(video_id))
-
-
-async def avideo_content(
-    video_id: str,
-    timeout: float | None = None,
-    custom_llm_provider: str | None = None,
-    variant: str | None = None,
-    extra_headers: dict[str, object] | None = None,
-    extra_query: dict[str, object] | None = None,
-    extra_body: dict[str, object] | None = None,
-    **kwargs: Any,
-) -> bytes:
-    _gmi_model("gmi", custom_llm_provider)
-    _no_query(extra_query)
-    async with Connection.of(kwargs, extra_headers, timeout).async_() as client:
-        return await client.fetch(content_url(await client.status(video_id), variant))
+# ------------------------------------------------------------------------------------ the faces ---
+video_generation = calling(_generation, "video_generation")
+video_status = calling(_status, "video_status")
+video_content = calling(_content, "video_content")
+avideo_generation = acalling(_generation, "avideo_generation")
+avideo_status = acalling(_status, "avideo_status")
+avideo_content = acalling(_content, "avideo_content")
