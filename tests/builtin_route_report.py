@@ -98,26 +98,27 @@ def _reason_text(text: str) -> str:
     return "GMI's reason is lost"
 
 
-def _error_reason(route: str, server: Any) -> str:
-    from fault_server import Reply
-
-    server.script(Reply(status=400, body=ENVELOPE))
+def _error_outcome(route: str, server: Any, reply: Any, answered: str) -> str:
+    """The error class and what became of GMI's reason, or ``answered`` if the call succeeded."""
+    server.script(reply)
     try:
         _call(route, server)
     except Exception as exc:
         return f"`{type(exc).__name__}`, {_reason_text(str(exc))}"
-    return "no error"
+    return answered
+
+
+def _error_reason(route: str, server: Any) -> str:
+    from fault_server import Reply
+
+    return _error_outcome(route, server, Reply(status=400, body=ENVELOPE), "no error")
 
 
 def _error_with_200(route: str, server: Any) -> str:
     from fault_server import Reply
 
-    server.script(Reply(body={"error": {"code": 400, "message": REASON}}))
-    try:
-        _call(route, server)
-    except Exception as exc:
-        return f"`{type(exc).__name__}`, {_reason_text(str(exc))}"
-    return "reported as an answer"
+    reply = Reply(body={"error": {"code": 400, "message": REASON}})
+    return _error_outcome(route, server, reply, "reported as an answer")
 
 
 def _embedding_options(route: str, server: Any) -> str:

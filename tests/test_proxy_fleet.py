@@ -47,6 +47,7 @@ from test_proxy_config import (
     pytestmark,  # noqa: F401 - the same skip when the proxy is not installed, and the same one rerun
     running_proxy,
 )
+from test_proxy_video import completed_video_content
 
 from gmi_emulator import Fault, GMIEmulator
 from gmi_emulator.queue.artifacts import MEDIA
@@ -390,17 +391,7 @@ def _video_served_by(b: Worker, created: httpx.Response, gmi_emulator: GMIEmulat
         assert not [r for r in gmi_emulator.requests.snapshot() if "requestqueue" in r.path]
         return
     assert created.status_code == 200, created.text
-    video_id = created.json()["id"]
-    for _ in range(200):
-        status = b.get(f"/v1/videos/{video_id}")
-        assert status.status_code == 200, status.text
-        if status.json()["status"] == "completed":
-            break
-        time.sleep(0.05)
-    assert status.json()["status"] == "completed"
-    content = b.get(f"/v1/videos/{video_id}/content")
-    assert content.status_code == 200, content.text
-    assert content.content == MEDIA["mp4"][1]
+    assert completed_video_content(b.get, created.json()["id"]) == MEDIA["mp4"][1]
     submits = [r for r in gmi_emulator.requests.snapshot() if r.method == "POST" and "requestqueue" in r.path]
     assert [r.json for r in submits] == [
         {"model": "Veo3", "payload": {"prompt": "waves", "durationSeconds": "8"}}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -59,6 +59,20 @@ def queue_requests(emulator: GMIEmulator, method: str | None = None) -> list[dic
     ]
 
 
+def completed_video_content(get: Callable[[str], httpx.Response], video_id: str) -> bytes:
+    """Poll the proxy's ``/v1/videos/{id}`` until the job completes, then fetch its content."""
+    for _ in range(200):
+        status = get(f"/v1/videos/{video_id}")
+        assert status.status_code == 200, status.text
+        if status.json()["status"] == "completed":
+            break
+        time.sleep(0.05)
+    assert status.json()["status"] == "completed"
+    content = get(f"/v1/videos/{video_id}/content")
+    assert content.status_code == 200, content.text
+    return content.content
+
+
 @pytest.mark.skipif(not litellm_routes_video(), reason="this LiteLLM has no custom-provider video hook")
 def test_v1_videos_create_status_and_content(client: httpx.Client, fast_queue: GMIEmulator) -> None:
     created = client.post(
@@ -68,16 +82,7 @@ def test_v1_videos_create_status_and_content(client: httpx.Client, fast_queue: G
     video = created.json()
     assert video["status"] == "queued"
 
-    for _ in range(200):
-        status = client.get(f"/v1/videos/{video['id']}")
-        assert status.status_code == 200, status.text
-        if status.json()["status"] == "completed":
-            break
-        time.sleep(0.05)
-    assert status.json()["status"] == "completed"
-    content = client.get(f"/v1/videos/{video['id']}/content")
-    assert content.status_code == 200, content.text
-    assert content.content == MEDIA["mp4"][1]
+    assert completed_video_content(client.get, video["id"]) == MEDIA["mp4"][1]
     assert queue_requests(fast_queue, "POST") == [
         {"model": "wan2.6-t2v", "payload": {"prompt": "waves", "duration": 5, "size": "1280*720"}}
     ]
