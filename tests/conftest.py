@@ -318,3 +318,13 @@ def gmi_cost_rows_restored(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             del litellm.model_cost[key]
         litellm.model_cost.update(saved)
         catalog.reload_catalog()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A test module's ``after_each_call()``, if it has one, once each test's call phase ends
+    (tests/test_secret_hygiene.py: LiteLLM's debug printing stopped before pytest reports)."""
+    yield
+    after = getattr(getattr(item, "module", None), "after_each_call", None)
+    if callable(after):
+        after()

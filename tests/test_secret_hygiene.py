@@ -117,6 +117,7 @@ def _debugging_against(
     monkeypatch.setenv("GMI_ORG_ID", ORG)
     monkeypatch.setenv("GMI_API_BASE", api_base)
     levels = {name: logging.getLogger(name).level for name in LITELLM_LOGGERS}
+    _finish_earlier_logging()  # no earlier test's handler may print once debug is on
     monkeypatch.setattr(litellm, "set_verbose", True)
     litellm._turn_on_debug()
     caplog.set_level(logging.DEBUG)
@@ -251,6 +252,23 @@ def _finish_earlier_logging() -> None:
     from litellm.litellm_core_utils.thread_pool_executor import executor
 
     wait([executor.submit(lambda: None) for _ in range(executor._max_workers)], timeout=10)
+
+
+def after_each_call() -> None:
+    """Run by tests/conftest.py once a test's call phase ends, before pytest writes its report.
+
+    LiteLLM's logging threads may still be running this test's success handlers, and with debug on
+    they print. Outside the call phase ``sys.stdout`` is the real, unlocked stream that pytest's
+    reporter writes to, and two threads writing one ``TextIOWrapper`` can crash CPython 3.11
+    (cpython#118138; seen as a segfault in ``print_verbose`` on LiteLLM 1.81.1). So debug is switched
+    off first, then the handlers are let finish; the fixture restores the settings afterwards.
+    """
+    if not litellm.set_verbose:
+        return
+    litellm.set_verbose = False
+    for name in LITELLM_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    _finish_earlier_logging()
 
 
 def _litellm_redacts_call_arguments() -> bool:
