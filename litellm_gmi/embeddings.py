@@ -30,9 +30,9 @@ from litellm.exceptions import (
 from litellm.types.utils import EmbeddingResponse
 
 from litellm_gmi import capabilities
+from litellm_gmi.common import GMIBase
 from litellm_gmi.constants import PROVIDER
-from litellm_gmi.credentials import auth_headers, resolve_api_base, resolve_api_key, resolve_org_id
-from litellm_gmi.errors import extract_message, to_litellm_exception
+from litellm_gmi.errors import from_base_exception
 from litellm_gmi.litellm_seams import pooled_async_client, pooled_sync_client
 
 ORG_ID_KWARG: Final = "org_id"
@@ -86,6 +86,17 @@ def request(model: str, input: list[Any], params: Mapping[str, Any], *, drop_par
     return body
 
 
+class GMIEmbeddingConfig(GMIBase):
+    """Where an embedding request goes; key, headers and error class from :class:`GMIBase`."""
+
+    def get_complete_url(self, api_base: str | None) -> str:
+        base = self.gmi_api_base(api_base).removesuffix("/chat/completions")
+        return base if base.endswith("/embeddings") else f"{base}/embeddings"
+
+
+CONFIG: Final = GMIEmbeddingConfig()
+
+
 class _Call:
     """One embedding request: everything decided before the network, shared by sync and async."""
 
@@ -107,34 +118,24 @@ class _Call:
         self.model, self.input, self.logging_obj = model, input, logging_obj
         self.body = request(model, input, params, drop_params=drop)
         self.base64 = params.get("encoding_format") == "base64"
-        self.api_key = resolve_api_key(api_key, model=model)
-        base = resolve_api_base(api_base).removesuffix("/chat/completions")
-        self.url = base if base.endswith("/embeddings") else f"{base}/embeddings"
-        org = resolve_org_id(params.get(ORG_ID_KWARG))
-        self.headers = {
-            **auth_headers(self.api_key, org),
-            "Content-Type": "application/json",
-            **(params.get("extra_headers") or {}),
-        }
+        self.credentials = CONFIG.gmi_credentials(api_key, api_base, params.get(ORG_ID_KWARG), model=model)
+        self.url = CONFIG.get_complete_url(self.credentials.api_base)
+        self.headers = self.credentials.headers(params.get("extra_headers"))
         self.timeout = timeout or _DEFAULT_TIMEOUT
 
     def pre_call(self) -> None:
         self.logging_obj.pre_call(
             input=self.input,
-            api_key=self.api_key,
+            api_key=self.credentials.api_key,
             additional_args={"complete_input_dict": self.body, "api_base": self.url},
         )
 
     def error(self, exc: Exception) -> Exception:
         if isinstance(exc, httpx.HTTPStatusError):
             response = exc.response
-            return to_litellm_exception(
-                response.status_code,
-                extract_message(response.text),
-                model=self.model,
-                headers=response.headers,
-                request=response.request,
-            )
+            error = CONFIG.get_error_class(response.text, response.status_code, response.headers)
+            error.request = httpx.Request(response.request.method, response.request.url)
+            return from_base_exception(error, model=self.model, secrets=self.credentials.secrets)
         if isinstance(exc, httpx.TimeoutException):
             timeout: Exception = Timeout(
                 message=f"GMI embeddings timed out: {exc}", model=self.model, llm_provider=PROVIDER
@@ -159,7 +160,7 @@ class _Call:
             ) from exc
         self.logging_obj.post_call(
             input=self.input,
-            api_key=self.api_key,
+            api_key=self.credentials.api_key,
             original_response=json.dumps(data),
             additional_args={"complete_input_dict": self.body},
         )
@@ -196,7 +197,7 @@ def embedding(
     try:
         raw = client.post(call.url, headers=call.headers, json=call.body, timeout=call.timeout)
     except (httpx.HTTPError, OSError) as exc:
-        raise call.error(exc) from exc
+        raise call.error(exc) from None  # httpx's error holds the request's Authorization header
     return call.response(raw, model_response)
 
 
@@ -210,7 +211,7 @@ async def aembedding(
     try:
         raw = await client.post(call.url, headers=call.headers, json=call.body, timeout=call.timeout)
     except (httpx.HTTPError, OSError) as exc:
-        raise call.error(exc) from exc
+        raise call.error(exc) from None  # httpx's error holds the request's Authorization header
     return call.response(raw, model_response)
 
 

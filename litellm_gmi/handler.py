@@ -25,12 +25,11 @@ from litellm.types.utils import EmbeddingResponse, ImageResponse, ModelResponse
 from typing_extensions import override
 
 from litellm_gmi import hooks, unpriced
-from litellm_gmi.chat.params import prepare_params
 from litellm_gmi.chat.recovered import recover_params
 from litellm_gmi.chat.streaming import GMIStreamIterator, ashape, shape, shaper_for_litellm
 from litellm_gmi.chat.transformation import ORG_ID_PARAM, GMIChatConfig
+from litellm_gmi.common import resolve_credentials
 from litellm_gmi.constants import ORG_ID_KWARG, PROVIDER
-from litellm_gmi.credentials import resolve_api_key, resolve_org_id
 from litellm_gmi.errors import from_base_exception
 from litellm_gmi.litellm_seams import (
     ClosingAsyncClient,
@@ -239,22 +238,21 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         **_ignored: Any,
     ) -> Any:
         litellm_params = dict(litellm_params or {})
-        resolve_api_key(api_key, model=model)  # a missing key fails here, before any network call
         requested = recover_params(optional_params, logging_obj, model=model)
-        org_id = requested.params.pop(ORG_ID_KWARG, None)
-        if org_id:
-            litellm_params[ORG_ID_PARAM] = org_id
+        org_id = requested.params.pop(ORG_ID_KWARG, None) or litellm_params.get(ORG_ID_PARAM)
+        # A missing key fails here, before any network call. _secrets looked it up: nothing is asked twice.
+        credentials = self.config.gmi_credentials(api_key, api_base, org_id, model=model)
+        if credentials.org_id:
+            litellm_params[ORG_ID_PARAM] = credentials.org_id
         drop = bool(requested.drop_params or litellm_params.get("drop_params") or litellm.drop_params)
-        prepared = prepare_params(
-            requested.params, model=model, stream=stream, drop_params=drop, allowed=requested.allowed
+        prepared = self.config.map_openai_params(
+            {**requested.params, "stream": stream}, {}, model, drop, allowed=requested.allowed
         )
-        if stream:
-            prepared["stream"] = True
         mask_org_header_in_logs(logging_obj)
         return send_chat(
             model=model,
             messages=messages,
-            api_base=api_base,
+            api_base=credentials.api_base,
             custom_llm_provider=_INNER_PROVIDER,
             model_response=model_response,
             encoding=encoding,
@@ -264,7 +262,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
             litellm_params=litellm_params,
             acompletion=is_async,
             stream=stream,
-            api_key=api_key,
+            api_key=credentials.api_key,
             headers=dict(headers or {}),
             client=(
                 pooled_async_client(client, litellm_params)
@@ -346,19 +344,19 @@ def _closing(chunks: Iterator[Any], close: Callable[[], None]) -> Iterator[Any]:
 def _secrets(kwargs: dict[str, Any]) -> tuple[str, ...]:
     """The key and organisation this call sends, to be masked wherever an upstream echoes them.
 
-    The key is looked up here, once per call (a configured secret manager may be a network call), and
-    put back into ``kwargs``: :meth:`GMIProvider._call` and the chat config then only check it. A
-    missing key is left for ``_call`` to raise, typed, before any network call.
+    The call's credentials are resolved here, once per call (a configured secret manager may be a
+    network call), and the key is put back into ``kwargs``: :meth:`GMIProvider._call` and the chat
+    config then only read it. A missing key (or a bad base URL) is left for ``_call`` to raise, typed,
+    before any network call.
     """
-    try:
-        key: str | None = resolve_api_key(kwargs.get("api_key"))
-    except Exception:
-        key = None
-    if key:
-        kwargs["api_key"] = key
     optional = kwargs.get("optional_params") or {}
-    org = resolve_org_id(optional.get(ORG_ID_KWARG) or _litellm_params(kwargs).get(ORG_ID_PARAM))
-    return tuple(s for s in (key, org) if s)
+    org = optional.get(ORG_ID_KWARG) or _litellm_params(kwargs).get(ORG_ID_PARAM)
+    try:
+        credentials = resolve_credentials(kwargs.get("api_key"), kwargs.get("api_base"), org)
+    except Exception:
+        return ()
+    kwargs["api_key"] = credentials.api_key
+    return credentials.secrets
 
 
 async def _already(value: Any) -> Any:

@@ -15,7 +15,7 @@ lists the endpoint and the call carries an ``api_base``:
 Otherwise LiteLLM translates the call to chat completions (its "bridge"), and thinking budgets, thinking
 blocks, reasoning items and ``previous_response_id`` are lost. This module supplies both for ``gmi/``
 models: the endpoint list from the catalog (a deployment's own ``supported_endpoints`` wins), and the
-key, base URL, organisation and User-Agent from :mod:`litellm_gmi.credentials`, so no deployment needs
+key, base URL, organisation and User-Agent from :mod:`litellm_gmi.common`, so no deployment needs
 an ``api_base``.
 
 :func:`route` does that for every async call, from the package's ``CustomLogger``
@@ -36,14 +36,8 @@ from typing import Any, Final
 from litellm_gmi import capabilities
 from litellm_gmi.catalog import supported_endpoints
 from litellm_gmi.chat import thinking
+from litellm_gmi.common import resolve_credentials
 from litellm_gmi.constants import ORG_ID_KWARG, PROVIDER
-from litellm_gmi.credentials import (
-    identity_headers,
-    merge_headers,
-    resolve_api_base,
-    resolve_api_key,
-    resolve_org_id,
-)
 from litellm_gmi.litellm_seams import (
     mask_org_header_in_logs,
     native_routes_available,
@@ -88,13 +82,14 @@ def native_kwargs(
     endpoints = list(declared) if isinstance(declared, (list, tuple)) else list(supported_endpoints(model))
     if endpoint not in endpoints:
         return {}
-    key, org = resolve_api_key(api_key, model=model), resolve_org_id(org_id)
-    remember_for_masking(key, org)  # masked in this call's errors, which LiteLLM builds
+    credentials = resolve_credentials(api_key, api_base, org_id, model=model)
+    remember_for_masking(*credentials.secrets)  # masked in this call's errors, which LiteLLM builds
     return {
-        "api_key": key,
-        "api_base": resolve_api_base(api_base),
+        "api_key": credentials.api_key,
+        "api_base": credentials.api_base,
         "model_info": {**(model_info or {}), "supported_endpoints": endpoints},
-        "extra_headers": merge_headers(identity_headers(org), extra_headers),
+        # LiteLLM's pass-through configs write the Authorization header from api_key.
+        "extra_headers": credentials.identity_headers(extra_headers),
     }
 
 

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from litellm.exceptions import AuthenticationError
 
+from litellm_gmi.common import resolve_api_base, resolve_credentials
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.credentials import auth_headers, resolve_api_base, resolve_api_key, resolve_org_id
 from litellm_gmi.errors import extract_message
 from litellm_gmi.model_refresh import LiveModel, parse_models
 from litellm_gmi.overlay import overlay_path, refuse_package_path, write_overlay
@@ -72,12 +73,12 @@ def fetch_live_models(
     The key is sent only in the ``Authorization`` header and never appears in an error message.
     """
     try:
-        key = resolve_api_key(api_key)
-    except Exception as exc:  # LiteLLM's AuthenticationError; its text is long and LiteLLM-prefixed
+        credentials = resolve_credentials(api_key, api_base, org_id)
+    except AuthenticationError as exc:  # its text is long and LiteLLM-prefixed
         raise RefreshError(f"no GMI API key: set one of {', '.join(API_KEY_ENVS)}", 2) from exc
-    url = f"{resolve_api_base(api_base)}/models"
+    url = f"{credentials.api_base}/models"
     try:
-        response = httpx.get(url, headers=auth_headers(key, resolve_org_id(org_id)), timeout=timeout)
+        response = httpx.get(url, headers=credentials.headers(content_type=None), timeout=timeout)
     except httpx.HTTPError as exc:
         raise RefreshError(f"GET {url} failed: {type(exc).__name__}: {exc}", 1) from exc
     if response.status_code >= 400:

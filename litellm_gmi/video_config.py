@@ -46,8 +46,8 @@ from litellm.exceptions import BadRequestError
 from litellm.llms.base_llm.videos.transformation import BaseVideoConfig
 from typing_extensions import override
 
+from litellm_gmi.common import GMIBase
 from litellm_gmi.constants import PROVIDER
-from litellm_gmi.credentials import auth_headers, merge_headers, resolve_api_key, resolve_org_id
 from litellm_gmi.errors import extract_message, to_litellm_exception
 
 VIDEO_PARAMS = ("seconds", "size", "input_reference", "user", "extra_headers")
@@ -143,8 +143,11 @@ def _record(raw_response: httpx.Response, model: str = "") -> Any:
     return parse_record(check(raw_response, model=model), model=model)
 
 
-class GMIVideoConfig(BaseVideoConfig):
-    """LiteLLM's video API on GMI's request queue (see the module docstring)."""
+class GMIVideoConfig(GMIBase, BaseVideoConfig):
+    """LiteLLM's video API on GMI's request queue (see the module docstring); key, headers and base URL
+    from :class:`~litellm_gmi.common.GMIBase`."""
+
+    queue = True
 
     @override
     def get_supported_openai_params(self, model: str) -> list[str]:
@@ -164,15 +167,14 @@ class GMIVideoConfig(BaseVideoConfig):
     ) -> dict[str, Any]:
         """GMI's bearer key and organisation; a missing key fails here, before anything is sent."""
         params = _params(litellm_params)
-        key = resolve_api_key(api_key or params.get("api_key"), model=model)
-        base = {**auth_headers(key, resolve_org_id(params.get("org_id"))), "Content-Type": "application/json"}
-        return merge_headers(base, {str(k): str(v) for k, v in (headers or {}).items()})
+        credentials = self.gmi_credentials(
+            api_key or params.get("api_key"), org_id=params.get("org_id"), model=model
+        )
+        return credentials.headers(headers)
 
     @override
     def get_complete_url(self, model: str, api_base: str | None, litellm_params: dict[str, Any]) -> str:
-        from litellm_gmi.credentials import resolve_queue_api_base
-
-        return resolve_queue_api_base(api_base)
+        return self.gmi_api_base(api_base)
 
     # ------------------------------------------------------------------------------------ create ---
     @override

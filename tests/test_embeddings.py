@@ -159,10 +159,10 @@ async def test_errors_are_litellm_s_typed_exceptions(
         await _embed(is_async)
 
 
-async def _embed(is_async: bool) -> Any:
+async def _embed(is_async: bool, **kwargs: Any) -> Any:
     if is_async:
-        return await litellm.aembedding(model=MODEL, input=INPUT)
-    return litellm.embedding(model=MODEL, input=INPUT)
+        return await litellm.aembedding(model=MODEL, input=INPUT, **kwargs)
+    return litellm.embedding(model=MODEL, input=INPUT, **kwargs)
 
 
 def test_unknown_options_are_refused_by_the_request_builder() -> None:
@@ -174,3 +174,21 @@ def test_unknown_options_are_refused_by_the_request_builder() -> None:
     }
     with pytest.raises(litellm.BadRequestError, match="dimensions"):
         request("BAAI/bge-m3", INPUT, {"dimensions": 0}, drop_params=False)
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+async def test_an_echoed_key_and_organisation_are_masked(fault_gmi: Any, is_async: bool) -> None:
+    """Embedding errors go through the same base as chat's (litellm_gmi.common), masking included."""
+    from conftest import TEST_API_KEY
+
+    org = "org-echoed-4242"
+    echo = f"no access: key={TEST_API_KEY} org={org}"
+    fault_gmi.script(Reply(status=401, body={"error": {"message": echo}}))
+    with pytest.raises(litellm.AuthenticationError) as caught:
+        await _embed(is_async, org_id=org)
+    shown = f"{caught.value} {caught.value!r} {caught.value.__cause__ or ''}"
+    assert TEST_API_KEY not in shown
+    assert org not in shown
+    assert "no access: key=****" in str(caught.value)
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__

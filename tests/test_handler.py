@@ -557,3 +557,29 @@ def test_stream_callback_runs_once_with_gmis_usage_cost(vcr: Any, cost_recorder:
     assert len(cost_recorder.costs) == 1
     assert cost_recorder.repeated == 0
     assert cost_recorder.costs[0] > 0
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_every_call_maps_its_parameters_through_the_chat_config(
+    gmi_env: Any, monkeypatch: pytest.MonkeyPatch, stream: bool
+) -> None:
+    """``GMIChatConfig.map_openai_params`` is the path parameters take (issue 22), not a test-only one."""
+    from litellm_gmi.chat.transformation import GMIChatConfig
+
+    original = GMIChatConfig.map_openai_params
+    seen: list[dict[str, Any]] = []
+
+    def spy(self: GMIChatConfig, non_default: dict[str, Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        seen.append(dict(non_default))
+        return original(self, non_default, *args, **kwargs)
+
+    monkeypatch.setattr(GMIChatConfig, "map_openai_params", spy)
+    response = litellm.completion(
+        model=MODEL, messages=MESSAGES, stream=stream, top_k=3, max_completion_tokens=20
+    )
+    if stream:
+        list(response)
+    assert len(seen) == 1
+    assert seen[0]["top_k"] == 3
+    assert seen[0]["max_completion_tokens"] == 20
+    assert seen[0]["stream"] is stream

@@ -13,7 +13,7 @@ import litellm
 import pytest
 
 from litellm_gmi.chat.params import MAX_CHOICES
-from litellm_gmi.credentials import resolve_api_base
+from litellm_gmi.common import resolve_api_base
 from litellm_gmi.handler import checked_timeout
 from litellm_gmi.native_routes import native_routes_available
 

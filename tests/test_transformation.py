@@ -42,6 +42,18 @@ def test_map_openai_params(config: GMIChatConfig) -> None:
     assert mapped == {"max_tokens": 5, "top_k": 3}
 
 
+def test_map_openai_params_streams_with_usage(config: GMIChatConfig) -> None:
+    mapped = config.map_openai_params({"stream": True, "top_k": 3}, {}, MODEL, drop_params=False)
+    assert mapped == {"stream": True, "top_k": 3, "stream_options": {"include_usage": True}}
+
+
+def test_map_openai_params_sends_what_the_caller_allowed(config: GMIChatConfig) -> None:
+    with pytest.raises(litellm.UnsupportedParamsError):
+        config.map_openai_params({"modalities": ["text"]}, {}, MODEL, drop_params=False)
+    mapped = config.map_openai_params({"modalities": ["text"]}, {}, MODEL, False, allowed={"modalities"})
+    assert mapped == {"modalities": ["text"]}
+
+
 def test_complete_url(config: GMIChatConfig, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (
         config.get_complete_url(None, None, MODEL, {}, {})

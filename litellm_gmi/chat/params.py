@@ -3,8 +3,9 @@
 LiteLLM does not call a custom provider's ``map_openai_params`` (measured by this project on 1.81.1 to
 1.106.2: ``get_optional_params`` in litellm/utils.py maps a provider in ``_custom_providers`` through
 ``OpenAILikeChatConfig``, see litellm/litellm_core_utils/get_supported_openai_params.py), so the handler
-runs :func:`prepare_params` itself on the parameters the caller passed. Each row says what the caller
-writes, what GMI receives, and what is valid. The same table answers LiteLLM's
+calls ``GMIChatConfig.map_openai_params`` (:mod:`litellm_gmi.chat.transformation`)
+itself, which runs :func:`prepare_params` on the parameters the caller passed. Each row says what the
+caller writes, what GMI receives, and what is valid. The same table answers LiteLLM's
 ``get_supported_openai_params`` for ``gmi`` (:func:`supported_openai_params`, installed by
 :mod:`litellm_gmi.litellm_seams.supported_params`), so what a client is told and what is accepted
 never differ. The README's parameter table mirrors this one and a test keeps the two in step.

@@ -9,6 +9,7 @@ LiteLLM's ``BaseLLMHTTPHandler`` drives it: ``validate_environment`` (key, organ
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import httpx
@@ -24,22 +25,17 @@ from litellm_gmi.chat import structured_output
 from litellm_gmi.chat.reasoning import split_think
 from litellm_gmi.chat.streaming import GMIStreamIterator
 from litellm_gmi.chat.structured_output import STRUCTURED_OUTPUT_KWARG
+from litellm_gmi.common import GMIBase
 from litellm_gmi.constants import PROVIDER
-from litellm_gmi.credentials import (
-    auth_headers,
-    merge_headers,
-    resolve_api_base,
-    resolve_api_key,
-    resolve_org_id,
-)
-from litellm_gmi.errors import GMIError, error_in_answer, extract_message
+from litellm_gmi.errors import GMIError, error_in_answer
 
 ORG_ID_PARAM = "organization"
 """LiteLLM's own name for an organisation (``completion(organization=...)``), sent as X-Organization-ID."""
 
 
-class GMIChatConfig(OpenAIGPTConfig):
-    """Chat completions on ``https://api.gmi-serving.com/v1``."""
+class GMIChatConfig(GMIBase, OpenAIGPTConfig):
+    """Chat completions on ``https://api.gmi-serving.com/v1``; key, headers and the error class come from
+    :class:`~litellm_gmi.common.GMIBase`."""
 
     # GMI-only parameters, declared like Fireworks declares its own.
     top_k: int | None = None
@@ -64,15 +60,26 @@ class GMIChatConfig(OpenAIGPTConfig):
         optional_params: dict[str, Any],
         model: str,
         drop_params: bool,
+        *,
+        allowed: Collection[str] = (),
     ) -> dict[str, Any]:
+        """The caller's parameters as GMI's fields: the path every chat call's parameters take.
+
+        LiteLLM maps a custom provider's parameters through its generic config instead of this one
+        (:mod:`litellm_gmi.chat.params`), so :class:`~litellm_gmi.handler.GMIProvider` calls it, on the
+        parameters :func:`~litellm_gmi.chat.recovered.recover_params` took back. ``stream`` asks for
+        usage on the last chunk; ``allowed`` are the names the caller's ``allowed_openai_params`` let
+        through, sent without a second refusal (as LiteLLM adds them after its own mapping).
+        """
+        params = dict(non_default_params)
+        stream = bool(params.pop("stream", False))
         optional_params.update(
             gmi_params.prepare_params(
-                non_default_params,
-                model=model,
-                stream=bool(non_default_params.get("stream")),
-                drop_params=drop_params,
+                params, model=model, stream=stream, drop_params=drop_params, allowed=allowed
             )
         )
+        if stream:
+            optional_params["stream"] = True
         return optional_params
 
     @override
@@ -86,12 +93,9 @@ class GMIChatConfig(OpenAIGPTConfig):
         api_key: str | None = None,
         api_base: str | None = None,
     ) -> dict[str, Any]:
-        key = resolve_api_key(api_key, model=model)
-        org_id = resolve_org_id(litellm_params.get(ORG_ID_PARAM))
-        base = {**auth_headers(key, org_id), "Content-Type": "application/json"}
-        # The caller's extra_headers win, except that auth always comes from the resolved key.
-        merged = merge_headers(base, headers)
-        return merge_headers(merged, {"Authorization": base["Authorization"]})
+        org_id = litellm_params.get(ORG_ID_PARAM)
+        # Already resolved by the provider, once per call: nothing is looked up again here.
+        return self.gmi_credentials(api_key, api_base, org_id, model=model).headers(headers)
 
     @override
     def get_complete_url(
@@ -103,7 +107,7 @@ class GMIChatConfig(OpenAIGPTConfig):
         litellm_params: dict[str, Any],
         stream: bool | None = None,
     ) -> str:
-        base = resolve_api_base(api_base)
+        base = self.gmi_api_base(api_base)
         return base if base.endswith("/chat/completions") else f"{base}/chat/completions"
 
     @override
@@ -185,12 +189,6 @@ class GMIChatConfig(OpenAIGPTConfig):
         if not response.model:  # GMI's docs show it echoed; a server that omits it left None
             response.model = model
         return response
-
-    @override
-    def get_error_class(
-        self, error_message: str, status_code: int, headers: dict[str, Any] | httpx.Headers
-    ) -> GMIError:
-        return GMIError(status_code=status_code, message=extract_message(error_message), headers=headers)
 
     @override
     def get_model_response_iterator(

@@ -18,14 +18,8 @@ import httpx
 from litellm.exceptions import APIConnectionError, Timeout
 from typing_extensions import override
 
+from litellm_gmi.common import GMIBase
 from litellm_gmi.constants import PROVIDER
-from litellm_gmi.credentials import (
-    auth_headers,
-    merge_headers,
-    resolve_api_key,
-    resolve_org_id,
-    resolve_queue_api_base,
-)
 from litellm_gmi.errors import extract_message, to_litellm_exception
 from litellm_gmi.media.errors import (
     QueueStuckError,
@@ -75,11 +69,13 @@ class HttpCall:
         )
 
 
-class QueueProtocol:
+class QueueProtocol(GMIBase):
     """Builds the calls of GMI's request-queue API for one key, base URL and organisation.
 
     A missing key raises :class:`litellm.AuthenticationError` here, before anything touches the network.
     """
+
+    queue = True
 
     def __init__(
         self,
@@ -88,13 +84,14 @@ class QueueProtocol:
         org_id: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        self.api_base = resolve_queue_api_base(api_base)
-        self.org_id = resolve_org_id(org_id)
-        self._headers = merge_headers(auth_headers(resolve_api_key(api_key), self.org_id), headers)
+        credentials = self.gmi_credentials(api_key, api_base, org_id)
+        self.api_base, self.org_id = credentials.api_base, credentials.org_id
+        self._headers = credentials.headers(headers, content_type=None)
 
     @override
     def __repr__(self) -> str:
-        return f"QueueProtocol(api_base={self.api_base!r}, org_id={self.org_id!r}, api_key='***')"
+        org = "'***'" if self.org_id else "None"  # the organisation id is as private as the key
+        return f"QueueProtocol(api_base={self.api_base!r}, org_id={org}, api_key='***')"
 
     def _call(self, method: str, path: str, *, model: str = "", **kwargs: Any) -> HttpCall:
         """A queue API call: follows same-origin redirects only, unless ``redirects`` says none."""
