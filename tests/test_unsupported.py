@@ -115,3 +115,18 @@ async def test_other_providers_async_calls_are_untouched(fault_gmi: Any) -> None
             input="hi", model="omni-moderation-latest", api_base=fault_gmi.base, api_key="sk-x"
         )
     assert fault_gmi.seen[-1].path == "/v1/moderations"
+
+
+async def test_moderation_stays_refused_where_the_hook_is_gone(openai_is_local: Any) -> None:
+    """A proxy config's ``callbacks:`` can replace ``litellm.callbacks`` after registration: moderation,
+    which would send the input to OpenAI, is still refused, sync and async."""
+    from litellm_gmi import hooks
+
+    hooks.uninstall()
+    try:
+        for operation in ("moderation", "amoderation"):
+            with pytest.raises(litellm.BadRequestError, match=f"gmi does not support {operation}"):
+                await outcome(CALLS[operation]())
+    finally:
+        hooks.install()
+    assert openai_is_local.seen == []

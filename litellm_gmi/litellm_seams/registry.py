@@ -169,10 +169,8 @@ def _unsupported_operations() -> Status:
 
     from litellm_gmi.litellm_seams.unsupported import REFUSED_BY_HOOK, WRAPPED
 
-    known = {member.value for member in CallTypes}
-    unknown = [name for name in REFUSED_BY_HOOK if name not in known]
-    if unknown:
-        return Status(MISSING, "CallTypes lacks " + ", ".join(unknown))
+    if unknown := set(REFUSED_BY_HOOK) - {member.value for member in CallTypes}:
+        return Status(MISSING, "CallTypes lacks " + ", ".join(sorted(unknown)))
     return _has(*(f"litellm.{name}" for name in WRAPPED))()
 
 
@@ -210,12 +208,12 @@ SEAMS: Final = (
         _has("litellm.completion_with_retries", "litellm.acompletion_with_retries"),
     ),
     Seam(
-        "litellm.moderation; CallTypes.aspeech, atranscription, arerank, amoderation",
+        "litellm.moderation, amoderation; CallTypes.aspeech, atranscription, arerank, amoderation",
         "module wrap, call types",
         "litellm_seams.unsupported",
-        "sync moderation sends a gmi/ call's input to OpenAI and runs no hook, so it is wrapped; the hook "
-        "refuses the async operations LiteLLM would answer with a retried 500 (or, amoderation, send to "
-        "OpenAI), matched by their call type",
+        "moderation sends a gmi/ call's input to OpenAI (and runs no hook), so both are wrapped; the hook "
+        "refuses the async operations LiteLLM would answer with a retried 500 (or send to OpenAI), matched "
+        "by their call type",
         "gmi/ moderation input goes to OpenAI; those async calls get LiteLLM's 500, retried by a Router",
         _unsupported_operations,
     ),

@@ -13,8 +13,10 @@
   ``async_pre_call_deployment_hook`` (a ``CustomLogger`` method LiteLLM's ``@client`` wrapper awaits
   before every async call): no module attribute is replaced, so callers that took the function earlier
   (the Router builds ``amoderation`` into itself) are refused too.
-* ``moderation`` (sync) sends the input to OpenAI under the ``gmi/`` name, and, not being wrapped by
-  ``@client``, runs no hook: it is the one module attribute still wrapped (:mod:`.wraps`).
+* ``moderation`` and ``amoderation`` send the input to OpenAI under the ``gmi/`` name, so they are also
+  wrapped on the module (:mod:`.wraps`): ``moderation`` is not wrapped by ``@client`` and runs no hook,
+  and the wrap keeps ``amoderation`` refused where the hook is gone (a proxy config whose
+  ``callbacks:`` replaced ``litellm.callbacks`` after the package registered, measured on 1.110.2).
 * ``speech``, ``transcription``, ``rerank``, ``image_variation`` and ``aimage_variation`` are left to
   LiteLLM: it fails at once, sends nothing, retries nothing (no Router method or proxy route retries
   them), and its message names ``gmi``.
@@ -52,8 +54,8 @@ UNSUPPORTED: Final[dict[str, str]] = {
 
 REFUSED_BY_HOOK: Final = tuple(f"a{operation}" for operation in UNSUPPORTED)
 """The call types :func:`refuse` refuses for ``gmi`` (members of ``litellm.types.utils.CallTypes``)."""
-WRAPPED: Final = ("moderation",)
-"""Sync operations that run no hook and would send the input elsewhere: wrapped on the module."""
+WRAPPED: Final = ("moderation", "amoderation")
+"""What would send the input elsewhere: also wrapped on the module, so no hook is needed to refuse it."""
 
 VIDEO_WAY_OUT: Final = (
     "this LiteLLM has no video hook for custom providers "
