@@ -3,10 +3,12 @@
 LiteLLM calls every logger in ``litellm.callbacks`` at every stage of every call (pre- and post-API
 logging, success in its worker thread, async success on the loop), whether or not the logger overrides
 that stage, so each logger costs every call, ``gmi/`` or not. Two loggers cost about 0.6% of a sync call
-and 1.3% of an async one (bench, LiteLLM 1.106.2); one logger does both jobs, in its
+and 1.3% of an async one (bench, LiteLLM 1.106.2); one logger does all its jobs, in its
 ``async_pre_call_deployment_hook`` (awaited for each logger by
 ``litellm.utils.async_pre_call_deployment_hook`` on the caller's loop, just before an async call):
 
+* refuse a ``gmi/`` ``aspeech``, ``atranscription``, ``arerank`` or ``amoderation`` with a 400 the
+  Router never retries (:mod:`litellm_gmi.litellm_seams.unsupported`), however the caller reached it;
 * turn a ``gmi/`` ``acompletion(stream=True)`` into a call ``acompletion`` awaits on the caller's loop
   (:mod:`litellm_gmi.litellm_seams.caller_loop`), so the stream opens inside ``acompletion``, where
   retries see its errors, without holding a thread;
@@ -27,6 +29,7 @@ from typing_extensions import override
 from litellm_gmi.litellm_seams import (
     caller_loop,
     install_native_error_masking,
+    refuse_unsupported,
     uninstall_native_error_masking,
 )
 
@@ -34,7 +37,8 @@ Route = Callable[[dict[str, Any], Any], "dict[str, Any] | None"]
 
 
 class GMIHooks(CustomLogger):
-    """Changes nothing in a call but a ``gmi/`` async stream or a ``gmi/`` call to a native endpoint."""
+    """Changes nothing in a call but a ``gmi/`` async stream, a ``gmi/`` call to a native endpoint, or
+    a ``gmi/`` call to an operation GMI does not serve (refused)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,6 +49,7 @@ class GMIHooks(CustomLogger):
     async def async_pre_call_deployment_hook(
         self, kwargs: dict[str, Any], call_type: Any
     ) -> dict[str, Any] | None:
+        refuse_unsupported(kwargs, call_type)
         converted = caller_loop.convert(kwargs, call_type)
         if converted is not None:
             return converted

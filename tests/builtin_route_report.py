@@ -244,6 +244,14 @@ def measure_builtin() -> dict[str, str]:
         litellm_gmi.register()
 
 
+def record_release(path: Path, release: str, measured: Any) -> dict[str, Any]:
+    """Record ``measured`` under ``release`` in the JSON file at ``path``; every release it holds."""
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results[release] = measured
+    path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    return results
+
+
 def render_page(results: dict[str, dict[str, str]]) -> str:
     releases = sorted(results, key=_release)
     head = "| | this package | " + " | ".join(f"built-in, {r}" for r in releases) + " |"
@@ -298,9 +306,7 @@ def main(argv: list[str]) -> int:
     for row in ROWS:
         print(f"  {row.label}: {measured[row.key]}   (this package: {row.ours})")
     if "--write" in argv:
-        results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        results[release] = measured
-        RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+        results = record_release(RESULTS, release, measured)
         PAGE.write_text(render_page(results))
         README.write_text(readme_with_table(README.read_text(), render_readme_table(results)))
         print(f"wrote {RESULTS.relative_to(ROOT)}, {PAGE.relative_to(ROOT)} and the README's table")

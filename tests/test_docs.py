@@ -69,3 +69,11 @@ def test_the_builtin_route_page_and_readme_table_are_generated_from_the_measurem
     assert results, "no release measured: run python tests/builtin_route_report.py --write"
     assert PAGE.read_text() == render_page(results)
     assert readme_with_table(README, render_readme_table(results)) == README
+
+
+def test_the_unsupported_operations_page_is_generated_from_the_measurements() -> None:
+    from unsupported_report import PAGE, RESULTS, render_page
+
+    results = json.loads(RESULTS.read_text())
+    assert results, "no release measured: run python tests/unsupported_report.py --write"
+    assert PAGE.read_text() == render_page(results)

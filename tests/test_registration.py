@@ -87,8 +87,8 @@ WRAPPED = (
     (litellm.main, "get_optional_params_embeddings"),
     (litellm, "completion_with_retries"),
     (litellm, "acompletion_with_retries"),
-    (litellm, "speech"),
-    (litellm, "arerank"),
+    (litellm, "moderation"),
+    (litellm, "amoderation"),
 )
 
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from litellm_gmi.litellm_seams.registry import warn_missing as warn_missing_seams
     from litellm_gmi.litellm_seams.streams import inner_stream, send_chat, wrap_stream
     from litellm_gmi.litellm_seams.tiktoken_cache import use_litellm_encodings
+    from litellm_gmi.litellm_seams.unsupported import refuse as refuse_unsupported
     from litellm_gmi.litellm_seams.version import LITELLM_VERSION, STREAM_PASSTHROUGH
 
 _SURFACE: dict[str, tuple[str, str | None]] = {
@@ -71,6 +72,7 @@ _SURFACE: dict[str, tuple[str, str | None]] = {
     "send_chat": ("streams", "send_chat"),
     "wrap_stream": ("streams", "wrap_stream"),
     "use_litellm_encodings": ("tiktoken_cache", "use_litellm_encodings"),
+    "refuse_unsupported": ("unsupported", "refuse"),
     "LITELLM_VERSION": ("version", "LITELLM_VERSION"),
     "STREAM_PASSTHROUGH": ("version", "STREAM_PASSTHROUGH"),
 }
@@ -94,6 +96,7 @@ __all__ = [
     "pooled_async_client",
     "pooled_sync_client",
     "recorded_call",
+    "refuse_unsupported",
     "remember_for_masking",
     "seams_markdown",
     "send_chat",

@@ -165,9 +165,13 @@ def _tokenizers() -> Status:
 
 
 def _unsupported_operations() -> Status:
-    from litellm_gmi.litellm_seams.unsupported import UNSUPPORTED
+    from litellm.types.utils import CallTypes
 
-    return _has(*(f"litellm.{name}" for op in UNSUPPORTED for name in (op, f"a{op}")))()
+    from litellm_gmi.litellm_seams.unsupported import REFUSED_BY_HOOK, WRAPPED
+
+    if unknown := set(REFUSED_BY_HOOK) - {member.value for member in CallTypes}:
+        return Status(MISSING, "CallTypes lacks " + ", ".join(sorted(unknown)))
+    return _has(*(f"litellm.{name}" for name in WRAPPED))()
 
 
 SEAMS: Final = (
@@ -204,11 +208,13 @@ SEAMS: Final = (
         _has("litellm.completion_with_retries", "litellm.acompletion_with_retries"),
     ),
     Seam(
-        "litellm.speech, transcription, rerank, image_variation, moderation and their async twins",
-        "module wrap",
+        "litellm.moderation, amoderation; CallTypes.aspeech, atranscription, arerank, amoderation",
+        "module wrap, call types",
         "litellm_seams.unsupported",
-        "these never reach a custom provider; the wrap answers a clear BadRequestError for gmi",
-        "those operations fail with LiteLLM's generic provider error",
+        "moderation sends a gmi/ call's input to OpenAI (and runs no hook), so both are wrapped; the hook "
+        "refuses the async operations LiteLLM would answer with a retried 500 (or send to OpenAI), matched "
+        "by their call type",
+        "gmi/ moderation input goes to OpenAI; those async calls get LiteLLM's 500, retried by a Router",
         _unsupported_operations,
     ),
     Seam(
@@ -280,8 +286,10 @@ SEAMS: Final = (
         "litellm.utils.async_pre_call_deployment_hook",
         "internal hook",
         "litellm_seams.caller_loop, hooks",
-        "the CustomLogger hook that wires native routes and records the caller's loop",
-        "native /v1/messages and /v1/responses are bridged; async streams open lazily",
+        "the CustomLogger hook that wires native routes, records the caller's loop and refuses the "
+        "async operations GMI does not serve",
+        "native /v1/messages and /v1/responses are bridged; async streams open lazily; gmi/ aspeech, "
+        "atranscription, arerank and amoderation get LiteLLM's retried 500 (amoderation goes to OpenAI)",
         _has("litellm.utils.async_pre_call_deployment_hook"),
     ),
     Seam(

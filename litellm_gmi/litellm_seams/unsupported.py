@@ -1,18 +1,32 @@
 """Operations this package does not serve fail at once, clearly, and are not retried.
 
-``CustomLLM`` has hooks only for chat, embeddings, image generation and image edit. LiteLLM's other
-entry points never reach a custom provider: for ``gmi/`` they raised ``ValueError: 'gmi' is not a valid
-LlmProviders`` (``speech``, ``transcription``), an ``APIConnectionError`` with status 500 that a Router
-or proxy retries (``rerank``), a ``ValueError`` about image-variation providers, or, for
-``moderation``, sent the input to OpenAI under the ``gmi/`` name. The video functions join them on
-releases without LiteLLM's custom video hook (:mod:`litellm_gmi.video_route`), where they said
-"'gmi' is not a valid LlmProviders". So each of those functions (and its
-async twin) is wrapped (:mod:`litellm_gmi.litellm_seams.wraps`): a ``gmi`` call raises
-:class:`BadRequestError` (status 400, which ``litellm.utils.should_retry`` and the Router never
-retry) naming the operation, the provider and what to use instead; any other call is untouched.
+``CustomLLM`` has hooks only for chat, embeddings, image generation and image edit (1.81.1 through
+1.110.2); LiteLLM's other entry points never reach a custom provider. What LiteLLM does with a
+``gmi/`` call to each of them on its own is measured by ``tests/unsupported_report.py``
+(docs/unsupported-operations.md), and a refusal is kept only where that is harmful:
 
-Checked at registration (:mod:`.registry`): every wrapped name is probed; 1.81.1 through 1.110.2
-need the wraps.
+* ``aspeech``, ``atranscription``, ``arerank``, ``amoderation``: LiteLLM raises an ``APIConnectionError``
+  with status 500, which ``litellm.utils._should_retry`` calls retryable and a Router (so the proxy's
+  ``/v1/audio/speech``, ``/v1/audio/transcriptions``, ``/v1/rerank``, ``/v1/moderations``) retries, or,
+  for ``amoderation``, sends the input to OpenAI under the ``gmi/`` name. They are refused by
+  :func:`refuse`, which :class:`litellm_gmi.hooks.GMIHooks` calls from its
+  ``async_pre_call_deployment_hook`` (a ``CustomLogger`` method LiteLLM's ``@client`` wrapper awaits
+  before every async call): no module attribute is replaced, so callers that took the function earlier
+  (the Router builds ``amoderation`` into itself) are refused too.
+* ``moderation`` and ``amoderation`` send the input to OpenAI under the ``gmi/`` name, so they are also
+  wrapped on the module (:mod:`.wraps`): ``moderation`` is not wrapped by ``@client`` and runs no hook,
+  and the wrap keeps ``amoderation`` refused where the hook is gone (a proxy config whose
+  ``callbacks:`` replaced ``litellm.callbacks`` after the package registered, measured on 1.110.2).
+* ``speech``, ``transcription``, ``rerank``, ``image_variation`` and ``aimage_variation`` are left to
+  LiteLLM: it fails at once, sends nothing, retries nothing (no Router method or proxy route retries
+  them), and its message names ``gmi``.
+
+The video functions join the wrapped ones on releases without LiteLLM's custom video hook
+(:mod:`litellm_gmi.video_route`), where they said "'gmi' is not a valid LlmProviders".
+
+A refusal is a :class:`BadRequestError` (status 400, which ``litellm.utils.should_retry`` and the Router
+never retry) naming the operation, the provider and what to use instead; any other call is untouched.
+Checked at registration (:mod:`.registry`): the wrapped names and the call types the hook matches.
 """
 
 from __future__ import annotations
@@ -34,10 +48,14 @@ UNSUPPORTED: Final[dict[str, str]] = {
     "speech": "GMI's text-to-speech models run on its request queue: use litellm_gmi.RequestQueueClient",
     "transcription": "GMI publishes no transcription endpoint",
     "rerank": "GMI publishes no rerank endpoint",
-    "image_variation": "use litellm.image_edit with a gmi/ image model",
     "moderation": "GMI publishes no moderation endpoint",
 }
-"""Each operation and its way out; ``a<name>`` (the async twin) is wrapped alongside."""
+"""Each operation refused, with its way out: the async twins by :func:`refuse`, ``moderation`` wrapped."""
+
+REFUSED_BY_HOOK: Final = tuple(f"a{operation}" for operation in UNSUPPORTED)
+"""The call types :func:`refuse` refuses for ``gmi`` (members of ``litellm.types.utils.CallTypes``)."""
+WRAPPED: Final = ("moderation", "amoderation")
+"""What would send the input elsewhere: also wrapped on the module, so no hook is needed to refuse it."""
 
 VIDEO_WAY_OUT: Final = (
     "this LiteLLM has no video hook for custom providers "
@@ -98,9 +116,22 @@ def _refusing(operation: str) -> Callable[[Callable[..., Any]], Callable[..., An
     return make
 
 
+def refuse(kwargs: dict[str, Any], call_type: Any) -> None:
+    """Raise the refusal if this call is one of :data:`REFUSED_BY_HOOK` for ``gmi``; else nothing.
+
+    ``call_type`` is what LiteLLM hands ``async_pre_call_deployment_hook``: a ``CallTypes`` member (or
+    its value); ``kwargs`` hold the deployment's ``model`` and ``custom_llm_provider``.
+    """
+    name = getattr(call_type, "value", call_type)
+    if name in REFUSED_BY_HOOK:
+        model = kwargs.get("model")
+        if names_provider(model, kwargs.get("custom_llm_provider"), PROVIDER):
+            raise error_for(str(name), model)
+
+
 def _names() -> list[str]:
-    refused = [*UNSUPPORTED, *(() if video_route.litellm_routes_video() else VIDEO_OPERATIONS)]
-    return [name for operation in refused for name in (operation, f"a{operation}")]
+    video = () if video_route.litellm_routes_video() else VIDEO_OPERATIONS
+    return [*WRAPPED, *(name for operation in video for name in (operation, f"a{operation}"))]
 
 
 def _modules(name: str) -> list[ModuleType]:
