@@ -22,7 +22,7 @@ from litellm_gmi.auto_register import call_when_imported
 from litellm_gmi.litellm_seams import use_litellm_encodings
 
 if TYPE_CHECKING:
-    from litellm_gmi.handler import GMIProvider, gmi_provider
+    from litellm_gmi.catalog.refresh import RefreshError, RefreshResult, refresh_models
     from litellm_gmi.heap import freeze_heap
     from litellm_gmi.media import (
         AsyncRequestQueueClient,
@@ -38,16 +38,16 @@ if TYPE_CHECKING:
         video_generation,
         video_status,
     )
-    from litellm_gmi.native_routes import native_kwargs
-    from litellm_gmi.refresh import RefreshError, RefreshResult, refresh_models
+    from litellm_gmi.native.routes import native_kwargs
+    from litellm_gmi.provider import GMIProvider, gmi_provider
     from litellm_gmi.registration import builtin_row_active, register, unregister
 
 _LAZY_MODULES = {
-    "litellm_gmi.handler": ("GMIProvider", "gmi_provider"),
+    "litellm_gmi.provider": ("GMIProvider", "gmi_provider"),
     "litellm_gmi.heap": ("freeze_heap",),
     "litellm_gmi.registration": ("builtin_row_active", "register", "unregister"),
-    "litellm_gmi.native_routes": ("native_kwargs",),
-    "litellm_gmi.refresh": ("RefreshError", "RefreshResult", "refresh_models"),
+    "litellm_gmi.native.routes": ("native_kwargs",),
+    "litellm_gmi.catalog.refresh": ("RefreshError", "RefreshResult", "refresh_models"),
     "litellm_gmi.media": (
         "AsyncRequestQueueClient",
         "QueueStuckError",
@@ -101,8 +101,8 @@ def __getattr__(name: str) -> Any:
 
 
 def _register() -> None:
+    from litellm_gmi.catalog.refresh import start_refresh_on_start
     from litellm_gmi.heap import freeze_heap_if_asked
-    from litellm_gmi.refresh import start_refresh_on_start
     from litellm_gmi.registration import register
 
     register()

@@ -29,8 +29,8 @@ from litellm.exceptions import (
 )
 from litellm.types.utils import EmbeddingResponse
 
-from litellm_gmi import capabilities
-from litellm_gmi.common import GMIBase
+from litellm_gmi.catalog import capabilities
+from litellm_gmi.common_utils import GMIBase
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.errors import from_base_exception
 from litellm_gmi.litellm_seams import pooled_async_client, pooled_sync_client

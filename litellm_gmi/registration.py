@@ -1,15 +1,15 @@
-"""Make ``gmi/`` resolve to :data:`litellm_gmi.handler.gmi_provider` on every supported LiteLLM.
+"""Make ``gmi/`` resolve to :data:`litellm_gmi.provider.gmi_provider` on every supported LiteLLM.
 
 Public route: an entry in ``litellm.custom_provider_map`` plus ``litellm.utils.custom_llm_setup()``, and
 (LiteLLM 1.106 on) a ``CustomLogger`` in ``litellm.callbacks`` that sends ``/v1/messages`` and
-``/v1/responses`` calls to GMI natively (:mod:`litellm_gmi.native_routes`).
+``/v1/responses`` calls to GMI natively (:mod:`litellm_gmi.native.routes`).
 
 From LiteLLM 1.81.3 on, a built-in JSON ``gmi`` row would take ``gmi/`` calls first; it is set aside
 while registered (:mod:`litellm_gmi.litellm_seams.builtin_row`).
 
-Video: ``gmi_provider`` is also LiteLLM's video config for ``gmi`` (:mod:`litellm_gmi.video_config`),
+Video: ``gmi_provider`` is also LiteLLM's video config for ``gmi`` (:mod:`litellm_gmi.videos.transformation`),
 found in the same map entry by LiteLLMs that have the hook (1.108.7, 1.110.2);
-:mod:`litellm_gmi.video_route` decides and logs which video path the installed LiteLLM gets.
+:mod:`litellm_gmi.videos.route` decides and logs which video path the installed LiteLLM gets.
 
 Every reach into LiteLLM beyond those extension points lives in :mod:`litellm_gmi.litellm_seams`: the
 function wraps installed here for ``gmi`` calls only and restored by :func:`unregister`, and the seam
@@ -23,11 +23,9 @@ import warnings
 
 import litellm
 
-from litellm_gmi import hooks, video_route
 from litellm_gmi.chat.params import supported_openai_params
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.embeddings import OPENAI_PARAMS
-from litellm_gmi.handler import gmi_provider
 from litellm_gmi.litellm_seams import (
     builtin_row_active,
     give_back_builtin_row,
@@ -36,6 +34,9 @@ from litellm_gmi.litellm_seams import (
     uninstall_wraps,
     warn_missing_seams,
 )
+from litellm_gmi.native import hooks
+from litellm_gmi.provider import gmi_provider
+from litellm_gmi.videos import route as video_route
 
 __all__ = ["builtin_row_active", "register", "unregister"]
 

@@ -7,7 +7,7 @@ Cassettes
     ``--record-mode=none`` (see pyproject), so a missing cassette fails instead of calling out.
 
     Secrets never reach a cassette: ``Authorization`` and ``X-Organization-ID`` are replaced with
-    ``REDACTED`` (so a review still sees that they were sent), and tests/test_cassettes.py scans every
+    ``REDACTED`` (so a review still sees that they were sent), and tests/test_secret_hygiene.py scans every
     file for anything key-shaped.
 
     Requests match on method, path, query, the JSON body (parsed, so key order does not matter) and the
@@ -28,7 +28,7 @@ from typing import Any
 
 # LiteLLM reads these at import time: never fetch the remote cost map, and use httpx (which VCR records)
 # rather than the aiohttp transport for async calls. tiktoken's files need nothing: `import litellm_gmi`
-# points tiktoken at LiteLLM's copy (tests/test_tiktoken_cache.py).
+# points tiktoken at LiteLLM's copy (tests/litellm_seams/test_tiktoken_cache.py).
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("DISABLE_AIOHTTP_TRANSPORT", "True")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # token_counter on Llama ids would try the Hugging Face hub
@@ -284,8 +284,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> Any:
 def refusing_model(monkeypatch: pytest.MonkeyPatch) -> str:
     """A model whose row says ``supports_reasoning: false``. No catalog row does (no source shows GMI
     refusing reasoning for any model), so the refusal path is exercised on a patched row."""
-    from litellm_gmi import capabilities
-    from litellm_gmi.catalog import load_catalog
+    from litellm_gmi.catalog import capabilities, load_catalog
 
     model = "acme/refuses-reasoning"
     rows = {model: {**load_catalog()["openai/gpt-4o"], "id": model, "supports_reasoning": False}}

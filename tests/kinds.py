@@ -2,8 +2,8 @@
 
 A test is an integration test when it, a function of its module it calls, or a fixture of its module
 it takes starts a process (``subprocess``, ``sys.executable``: proxies, fleets, fresh interpreters,
-Redis, the emulator as a process), when its module drives the ``litellm`` proxy (:data:`PROXY_MODULES`,
-whose processes are started by helpers imported from ``test_proxy_config``), or when it is a soak test
+Redis, the emulator as a process), when its module is in tests/integration/ (:data:`INTEGRATION_FOLDER`:
+the ``litellm`` proxy, the fleet, real client libraries), or when it is a soak test
 (:data:`SOAK_TESTS`: hundreds of concurrent connections through the whole stack). Everything else is
 a unit test: in-process, with at most an in-process server (the emulator, the fault server).
 """
@@ -14,16 +14,9 @@ import ast
 from functools import cache
 from pathlib import Path
 
-PROXY_MODULES = frozenset(
-    {
-        "test_proxy_config",
-        "test_proxy_faults",
-        "test_proxy_fleet",
-        "test_proxy_media",
-        "test_proxy_native_secrets",
-        "test_proxy_video",
-    }
-)
+INTEGRATION_FOLDER = "integration"
+"""tests/integration/: the proxy (its processes started by helpers in ``test_proxy_config``), the fleet,
+and real client libraries driven through the whole stack."""
 SOAK_TESTS = frozenset(
     {
         "test_500_concurrent_calls_without_errors_or_leaked_connections",
@@ -61,6 +54,6 @@ def spawning_functions(path: Path) -> frozenset[str]:
 
 def is_integration(path: Path, test_name: str) -> bool:
     """Whether the test function ``test_name`` (no parameter suffix) of the module at ``path`` is one."""
-    if path.stem in PROXY_MODULES or test_name in SOAK_TESTS:
+    if path.parent.name == INTEGRATION_FOLDER or test_name in SOAK_TESTS:
         return True
     return test_name in spawning_functions(path)

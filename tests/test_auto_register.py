@@ -107,7 +107,7 @@ def test_import_litellm_gmi_leaves_litellm_unloaded_and_registers_when_it_loads(
     code = (
         "import sys, litellm_gmi\n"
         "print('litellm' in sys.modules)\n"
-        "from litellm_gmi.common import resolve_api_key  # imports LiteLLM mid-way\n"
+        "from litellm_gmi.common_utils import resolve_api_key  # imports LiteLLM mid-way\n"
         "import litellm\n"
         "print([i['provider'] for i in litellm.custom_provider_map])\n"
         "print(litellm.custom_provider_map[0]['custom_handler'] is litellm_gmi.gmi_provider)\n"

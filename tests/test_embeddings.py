@@ -178,7 +178,7 @@ def test_unknown_options_are_refused_by_the_request_builder() -> None:
 
 @pytest.mark.parametrize("is_async", [False, True])
 async def test_an_echoed_key_and_organisation_are_masked(fault_gmi: Any, is_async: bool) -> None:
-    """Embedding errors go through the same base as chat's (litellm_gmi.common), masking included."""
+    """Embedding errors go through the same base as chat's (litellm_gmi.common_utils), masking included."""
     from conftest import TEST_API_KEY
 
     org = "org-echoed-4242"

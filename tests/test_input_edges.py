@@ -13,9 +13,9 @@ import litellm
 import pytest
 
 from litellm_gmi.chat.params import MAX_CHOICES
-from litellm_gmi.common import resolve_api_base
-from litellm_gmi.handler import checked_timeout
-from litellm_gmi.native_routes import native_routes_available
+from litellm_gmi.common_utils import resolve_api_base
+from litellm_gmi.native.routes import native_routes_available
+from litellm_gmi.provider import checked_timeout
 
 from fault_server import FaultServer
 

@@ -19,7 +19,9 @@ def test_an_in_process_test_of_the_same_module_is_unit() -> None:
 
 
 def test_proxy_modules_and_soak_tests_are_integration() -> None:
-    assert is_integration(HERE / "test_proxy_faults.py", "test_a_garbage_upstream_body_is_a_5xx_not_a_400")
+    assert is_integration(
+        HERE / "integration" / "test_proxy_faults.py", "test_a_garbage_upstream_body_is_a_5xx_not_a_400"
+    )
     assert is_integration(
         HERE / "test_faults.py", "test_500_concurrent_calls_without_errors_or_leaked_connections"
     )

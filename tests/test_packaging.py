@@ -68,7 +68,7 @@ def test_every_package_litellm_gmi_imports_is_a_dependency() -> None:
 
 
 def test_every_package_the_tests_import_is_in_the_test_extra() -> None:
-    own = {"litellm_gmi", "tests", *(path.stem for path in (ROOT / "tests").glob("*.py"))}
+    own = {"litellm_gmi", "tests", *(path.stem for path in (ROOT / "tests").rglob("*.py"))}
     imported = _imported_distributions(ROOT / "tests", own)
     declared = _declared("test", "proxy", "emulator", "clients")
     undeclared = {dist: files for dist, files in imported.items() if dist not in declared}

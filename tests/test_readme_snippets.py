@@ -42,12 +42,14 @@ def _first_line(snippet: str) -> str:
 
 
 NOT_RUN: dict[tuple[str, str], str] = {
-    ("README.md", "from openai import OpenAI"): "needs a running proxy; tests/test_proxy_config.py drives a "
-    "real one with the openai SDK",
+    (
+        "README.md",
+        "from openai import OpenAI",
+    ): "needs a running proxy; tests/integration/test_proxy_config.py drives a real one with the openai SDK",
     ("docs/models-and-costs.md", "import litellm_gmi"): "writes the user's catalog overlay; "
-    "tests/test_refresh.py runs refresh_models",
+    "tests/catalog/test_refresh.py runs refresh_models",
     ("docs/models-and-costs.md", 'litellm.register_model({"gmi/Qwen/Qwen3-30B-A3B": {'): "changes a price "
-    "for the whole test run; tests/test_unpriced.py registers prices",
+    "for the whole test run; tests/catalog/test_unpriced.py registers prices",
     ("docs/performance.md", "from litellm_gmi import freeze_heap"): "freezes the heap of the whole test run; "
     "tests/test_heap.py runs freeze_heap() in fresh interpreters",
 }
@@ -56,7 +58,7 @@ NOT_RUN: dict[tuple[str, str], str] = {
 
 def _litellm_routes_video() -> bool:
     try:
-        video_route = importlib.import_module("litellm_gmi.video_route")
+        video_route = importlib.import_module("litellm_gmi.videos.route")
     except ImportError:  # a checkout from before video went through LiteLLM's own API
         return False
     return bool(video_route.litellm_routes_video())

@@ -40,7 +40,7 @@ from gmi_emulator import Fault, GMIEmulator
 from litellm_gmi import gmi_provider
 from litellm_gmi.chat.transformation import GMIChatConfig
 from litellm_gmi.constants import API_KEY_ENVS
-from litellm_gmi.native_routes import native_routes_available
+from litellm_gmi.native.routes import native_routes_available
 
 from fault_server import (
     FaultServer,

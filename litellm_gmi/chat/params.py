@@ -22,7 +22,7 @@ from typing import Any, Final
 from litellm.constants import DEFAULT_CHAT_COMPLETION_PARAM_VALUES
 from litellm.exceptions import BadRequestError, UnsupportedParamsError
 
-from litellm_gmi import capabilities
+from litellm_gmi.catalog import capabilities
 from litellm_gmi.chat import thinking
 from litellm_gmi.chat.structured_output import MODES as STRUCTURED_OUTPUT_MODES
 from litellm_gmi.chat.structured_output import STRUCTURED_OUTPUT_KWARG

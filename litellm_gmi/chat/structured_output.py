@@ -25,7 +25,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-from litellm_gmi import capabilities
+from litellm_gmi.catalog import capabilities
 
 STRUCTURED_OUTPUT_KWARG: Final = "gmi_structured_output"
 """``litellm.completion(..., gmi_structured_output="native" | "instruction" | "auto")``."""

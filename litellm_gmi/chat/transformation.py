@@ -25,7 +25,7 @@ from litellm_gmi.chat import structured_output
 from litellm_gmi.chat.reasoning import split_think
 from litellm_gmi.chat.streaming import GMIStreamIterator
 from litellm_gmi.chat.structured_output import STRUCTURED_OUTPUT_KWARG
-from litellm_gmi.common import GMIBase
+from litellm_gmi.common_utils import GMIBase
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.errors import GMIError, error_in_answer
 
@@ -35,7 +35,7 @@ ORG_ID_PARAM = "organization"
 
 class GMIChatConfig(GMIBase, OpenAIGPTConfig):
     """Chat completions on ``https://api.gmi-serving.com/v1``; key, headers and the error class come from
-    :class:`~litellm_gmi.common.GMIBase`."""
+    :class:`~litellm_gmi.common_utils.GMIBase`."""
 
     # GMI-only parameters, declared like Fireworks declares its own.
     top_k: int | None = None
@@ -66,7 +66,7 @@ class GMIChatConfig(GMIBase, OpenAIGPTConfig):
         """The caller's parameters as GMI's fields: the path every chat call's parameters take.
 
         LiteLLM maps a custom provider's parameters through its generic config instead of this one
-        (:mod:`litellm_gmi.chat.params`), so :class:`~litellm_gmi.handler.GMIProvider` calls it, on the
+        (:mod:`litellm_gmi.chat.params`), so :class:`~litellm_gmi.provider.GMIProvider` calls it, on the
         parameters :func:`~litellm_gmi.chat.recovered.recover_params` took back. ``stream`` asks for
         usage on the last chunk; ``allowed`` are the names the caller's ``allowed_openai_params`` let
         through, sent without a second refusal (as LiteLLM adds them after its own mapping).

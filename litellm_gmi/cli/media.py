@@ -4,7 +4,7 @@ Records print as JSON on stdout; progress and errors go to stderr. Exit codes: 0
 API failed, 2 usage or missing key, 3 timed out (including "stuck in queued").
 """
 
-# Only light imports at module level: `--help` and usage errors must not load LiteLLM (tests/test_cli.py);
+# Only light imports at module level: `--help` and usage errors must not load LiteLLM (tests/cli/test_cli.py);
 # even litellm_gmi.media would (its __init__ loads the client). run() imports them once arguments parsed.
 from __future__ import annotations
 

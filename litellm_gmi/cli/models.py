@@ -9,7 +9,7 @@ with the catalog litellm_gmi loads, overlay included, and that catalog with the 
 Exit codes: 0 done, 1 GMI or the network failed, 2 usage error or no API key.
 """
 
-# Only light imports at module level: `--help` and usage errors must not load LiteLLM (tests/test_cli.py).
+# Only light imports at module level: `--help` and usage errors must not load LiteLLM (tests/cli/test_cli.py).
 # The catalog and the refresh (httpx, the credential helpers) load in the functions using them.
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from litellm_gmi.model_refresh import CatalogDiff, LiveModel, diff_catalog
+from litellm_gmi.catalog.model_refresh import CatalogDiff, LiveModel, diff_catalog
 
 PROG = "litellm-gmi models"
 
@@ -28,7 +28,7 @@ def run(argv: list[str]) -> int:
     """Entry point used by :func:`litellm_gmi.cli.main`."""
     args = _parser().parse_args(argv)
     from litellm_gmi.catalog import effective_document
-    from litellm_gmi.refresh import RefreshError, fetch_live_models, refresh_models
+    from litellm_gmi.catalog.refresh import RefreshError, fetch_live_models, refresh_models
 
     overlay = Path(args.catalog).expanduser() if args.catalog else None
     try:
@@ -118,7 +118,7 @@ def format_diff(diff: CatalogDiff) -> str:
 
 
 def _builtin_diff(ours: Mapping[str, Mapping[str, Any]]) -> str:
-    from litellm_gmi.builtin_rows import builtin_gmi_rows, diff_builtin, format_builtin_diff
+    from litellm_gmi.catalog.builtin_rows import builtin_gmi_rows, diff_builtin, format_builtin_diff
     from litellm_gmi.litellm_seams import LITELLM_VERSION
 
     return format_builtin_diff(diff_builtin(ours, builtin_gmi_rows()), LITELLM_VERSION)

@@ -14,7 +14,7 @@ the same pool (issue 21).
 How: nothing in ``acompletion`` or the ``@client`` wrapper awaits anything after the executor for a
 stream (``async_post_call_success_deployment_hook`` is skipped for streams on 1.81.1 and 1.110.2), so
 the call is made awaitable before it starts. The package's ``CustomLogger``
-(:class:`litellm_gmi.hooks.GMIHooks`) sees every call in ``async_pre_call_deployment_hook`` and, for a
+(:class:`litellm_gmi.native.hooks.GMIHooks`) sees every call in ``async_pre_call_deployment_hook`` and, for a
 ``gmi/`` ``acompletion`` with ``stream=True``, returns the call's kwargs with ``stream=False``
 (:func:`convert`). LiteLLM then dispatches it as a non-streamed async call: ``completion()`` returns
 ``GMIProvider.acompletion``'s coroutine unwrapped and ``acompletion`` awaits it on the caller's loop,
@@ -30,7 +30,8 @@ responses, MCP tools, a configured ``litellm.cache`` (a non-streamed cache looku
 stream). When the hook itself is missing from ``litellm.callbacks`` (a proxy config replaced the list),
 ``astreaming`` warns once and puts it back for the next call.
 
-LiteLLM internals relied on, each pinned by tests/test_caller_loop.py on every supported release, the
+LiteLLM internals relied on, each pinned by tests/litellm_seams/test_caller_loop.py on every supported
+release, the
 last two also checked once at run time (:func:`seams_missing`; a missing one is named in a warning and
 streams open lazily):
 ``litellm.utils.client``'s ``wrapper_async`` awaiting ``async_pre_call_deployment_hook`` inside its
@@ -75,7 +76,7 @@ _CONVERTED: ContextVar[_Converted | None] = ContextVar("litellm_gmi_converted_st
 def convert(kwargs: dict[str, Any], call_type: Any) -> dict[str, Any] | None:
     """The kwargs to run a ``gmi/`` async stream with (``stream=False``, marked), else None.
 
-    Called by :class:`litellm_gmi.hooks.GMIHooks` for every call, on the caller's loop.
+    Called by :class:`litellm_gmi.native.hooks.GMIHooks` for every call, on the caller's loop.
     """
     pending = _CONVERTED.get()
     call_id = kwargs.get("litellm_call_id")
@@ -145,7 +146,7 @@ def seams_missing() -> list[str]:
 def warn_hook_missing() -> None:
     """Once per process, from ``GMIProvider.astreaming`` when the hook was not in ``litellm.callbacks``."""
     _log.warning(
-        "litellm_gmi: litellm_gmi.hooks.GMIHooks was not in litellm.callbacks (its"
+        "litellm_gmi: litellm_gmi.native.hooks.GMIHooks was not in litellm.callbacks (its"
         " async_pre_call_deployment_hook), so this async gmi/ stream opens at its first iteration and a"
         " 429 or 5xx before its first byte is not retried; it is back in litellm.callbacks for the next call"
     )

@@ -21,7 +21,7 @@ or a later cost-map reload depends on:
 
 Skipped because no ``gmi/`` lookup reads them: the per-provider model-name sets (none exists for
 ``gmi``) and 1.106.2's ``_registered_pricing_fields`` (read only for Bedrock).
-tests/test_cost_map.py pins every internal named here.
+tests/litellm_seams/test_cost_map.py pins every internal named here.
 
 Checked at registration (:mod:`.registry`): both private names are probed, and a missing one is
 named in a warning.

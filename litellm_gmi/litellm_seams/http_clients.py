@@ -1,4 +1,4 @@
-"""The HTTP clients :class:`~litellm_gmi.handler.GMIProvider` hands LiteLLM's ``BaseLLMHTTPHandler``.
+"""The HTTP clients :class:`~litellm_gmi.provider.GMIProvider` hands LiteLLM's ``BaseLLMHTTPHandler``.
 
 Two jobs:
 
@@ -15,7 +15,7 @@ Two jobs:
   :class:`ClosingAsyncClient` wrap the pooled client for one call and remember what they returned, so the
   provider closes it deterministically; a closed httpcore stream makes the later finalizer a no-op.
 
-LiteLLM internals used here, pinned by tests/test_http_clients.py: ``HTTPHandler`` and
+LiteLLM internals used here, pinned by tests/litellm_seams/test_http_clients.py: ``HTTPHandler`` and
 ``AsyncHTTPHandler`` (their ``post``), ``get_httpx_client`` (``_get_httpx_client`` before 1.8x renamed it)
 and ``get_async_httpx_client``.
 

@@ -1,6 +1,6 @@
 """Credentials masked in the errors of ``/v1/messages`` and ``/v1/responses`` calls passed through to GMI.
 
-On those routes LiteLLM, not this package, builds the exception (:mod:`litellm_gmi.native_routes`):
+On those routes LiteLLM, not this package, builds the exception (:mod:`litellm_gmi.native.routes`):
 ``BaseLLMHTTPHandler._handle_error`` (litellm/llms/custom_httpx/llm_http_handler.py) hands the upstream's
 error body to the route config's ``get_error_class(error_message, status_code, headers)``, and
 ``litellm.exception_type`` then wraps what that returns (or raises) in the typed exception the caller, the

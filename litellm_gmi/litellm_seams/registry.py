@@ -285,7 +285,7 @@ SEAMS: Final = (
     Seam(
         "litellm.utils.async_pre_call_deployment_hook",
         "internal hook",
-        "litellm_seams.caller_loop, hooks",
+        "litellm_seams.caller_loop, native.hooks",
         "the CustomLogger hook that wires native routes, records the caller's loop and refuses the "
         "async operations GMI does not serve",
         "native /v1/messages and /v1/responses are bridged; async streams open lazily; gmi/ aspeech, "
@@ -338,7 +338,7 @@ SEAMS: Final = (
     Seam(
         "ProviderConfigManager.get_custom_provider_video_config",
         "extension point (young)",
-        "video_config, video_route",
+        "videos.transformation, videos.route",
         "litellm.video_generation and the proxy's /v1/videos reach a custom provider's BaseVideoConfig "
         "(present in 1.108.7 and 1.110.2, absent in 1.109.3)",
         "video goes through litellm_gmi.video_generation only; LiteLLM's video functions refuse gmi/",

@@ -9,7 +9,7 @@
   with status 500, which ``litellm.utils._should_retry`` calls retryable and a Router (so the proxy's
   ``/v1/audio/speech``, ``/v1/audio/transcriptions``, ``/v1/rerank``, ``/v1/moderations``) retries, or,
   for ``amoderation``, sends the input to OpenAI under the ``gmi/`` name. They are refused by
-  :func:`refuse`, which :class:`litellm_gmi.hooks.GMIHooks` calls from its
+  :func:`refuse`, which :class:`litellm_gmi.native.hooks.GMIHooks` calls from its
   ``async_pre_call_deployment_hook`` (a ``CustomLogger`` method LiteLLM's ``@client`` wrapper awaits
   before every async call): no module attribute is replaced, so callers that took the function earlier
   (the Router builds ``amoderation`` into itself) are refused too.
@@ -22,7 +22,7 @@
   them), and its message names ``gmi``.
 
 The video functions join the wrapped ones on releases without LiteLLM's custom video hook
-(:mod:`litellm_gmi.video_route`), where they said "'gmi' is not a valid LlmProviders".
+(:mod:`litellm_gmi.videos.route`), where they said "'gmi' is not a valid LlmProviders".
 
 A refusal is a :class:`BadRequestError` (status 400, which ``litellm.utils.should_retry`` and the Router
 never retry) naming the operation, the provider and what to use instead; any other call is untouched.
@@ -40,9 +40,9 @@ from typing import Any, Final
 import litellm
 from litellm.exceptions import BadRequestError
 
-from litellm_gmi import video_route
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.litellm_seams.wraps import names_provider, unwrap, wrap
+from litellm_gmi.videos import route as video_route
 
 UNSUPPORTED: Final[dict[str, str]] = {
     "speech": "GMI's text-to-speech models run on its request queue: use litellm_gmi.RequestQueueClient",
@@ -63,7 +63,7 @@ VIDEO_WAY_OUT: Final = (
     "which takes the same arguments"
 )
 VIDEO_OPERATIONS: Final = ("video_generation", "video_status", "video_content")
-"""Refused for ``gmi`` only where LiteLLM cannot route them to us (:mod:`litellm_gmi.video_route`)."""
+"""Refused for ``gmi`` only where LiteLLM cannot route them to us (:mod:`litellm_gmi.videos.route`)."""
 
 
 def error_for(operation: str, model: Any) -> BadRequestError:

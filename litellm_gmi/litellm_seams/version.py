@@ -4,11 +4,11 @@ Measured by this project, bisecting LiteLLM releases (without it: 1.81.1 to 1.88
 from 1.89.0 LiteLLM's outer stream wrapper (``CustomStreamWrapper`` in
 litellm/litellm_core_utils/streaming_handler.py) passes ``ModelResponseStream`` chunks from custom
 providers through; before it, a custom provider must yield ``GenericStreamingChunk`` dicts.
-tests/test_compat.py pins the switch.
+tests/litellm_seams/test_compat.py pins the switch.
 
 The version comes from PRIVATE ``litellm._version.version``, which ``import litellm`` has already computed
 on every supported release; asking ``importlib.metadata`` again cost 7-11 ms of ``import litellm_gmi``.
-tests/test_compat.py pins that the two agree.
+tests/litellm_seams/test_compat.py pins that the two agree.
 
 Checked at registration (:mod:`.registry`, ``litellm._version.version``): where it is gone the
 version comes from ``importlib.metadata`` instead, so nothing breaks. Needed on 1.81.1 through 1.110.2.

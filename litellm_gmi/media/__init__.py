@@ -2,10 +2,11 @@
 
 * :class:`RequestQueueClient` / :class:`AsyncRequestQueueClient`: submit, wait, cancel, upload, download.
 * ``litellm.image_generation(model="gmi/<image model>")`` and ``litellm.image_edit`` go through
-  :class:`~litellm_gmi.handler.GMIProvider` (see :mod:`litellm_gmi.media.images`).
+  :class:`~litellm_gmi.provider.GMIProvider` (see :mod:`litellm_gmi.media.images`).
 * :func:`video_generation`, :func:`video_status`, :func:`video_content` and their async twins mirror
   LiteLLM's video API on every supported release; where LiteLLM has the hook ``litellm.video_generation``
-  reaches GMI too (:mod:`litellm_gmi.video_config`), through the same code (:mod:`litellm_gmi.media.video`).
+  reaches GMI too (:mod:`litellm_gmi.videos.transformation`), through the same code
+  (:mod:`litellm_gmi.media.video`).
 """
 
 from __future__ import annotations

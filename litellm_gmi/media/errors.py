@@ -8,7 +8,7 @@ Retrying any of them means a new submit, and GMI bills every accepted submit: no
 retries them, and neither does LiteLLM's Router or proxy. Their ``status_code`` is
 :data:`NOT_RETRYABLE_STATUS` (424), which ``litellm.utils.should_retry`` (retries 408, 409, 429 and 5xx
 only) and ``Router.should_retry_this_error`` refuse to retry; their classes stay ``APIError`` and
-``Timeout`` so ``except litellm.Timeout`` keeps working. tests/test_queue_faults.py pins this.
+``Timeout`` so ``except litellm.Timeout`` keeps working. tests/media/test_queue_faults.py pins this.
 """
 
 from __future__ import annotations

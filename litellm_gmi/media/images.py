@@ -1,6 +1,6 @@
 """``litellm.image_generation(model="gmi/<image model>")`` and ``litellm.image_edit`` on GMI's request queue.
 
-Both reach :class:`~litellm_gmi.handler.GMIProvider` through LiteLLM's own custom-provider dispatch
+Both reach :class:`~litellm_gmi.provider.GMIProvider` through LiteLLM's own custom-provider dispatch
 (``CustomLLM.image_generation`` / ``image_edit`` and their async twins exist on every supported LiteLLM,
 and ``images/main.py`` routes any ``litellm._custom_providers`` entry to them), so LiteLLM's logging and
 callbacks run as for any provider.

@@ -18,7 +18,7 @@ import httpx
 from litellm.exceptions import APIConnectionError, Timeout
 from typing_extensions import override
 
-from litellm_gmi.common import GMIBase
+from litellm_gmi.common_utils import GMIBase
 from litellm_gmi.constants import PROVIDER
 from litellm_gmi.errors import extract_message, to_litellm_exception
 from litellm_gmi.media.errors import (

@@ -14,7 +14,7 @@ from pathlib import PurePath, PurePosixPath
 
 import httpx
 
-from litellm_gmi.common import user_agent
+from litellm_gmi.common_utils import user_agent
 from litellm_gmi.errors import extract_message, to_litellm_exception
 from litellm_gmi.media.limits import max_input_bytes, read_file, too_large
 from litellm_gmi.media.protocol import HttpCall, transport_error

@@ -1,10 +1,10 @@
 """``litellm_gmi.video_generation`` and friends: LiteLLM's video API shape, on GMI's request queue.
 
 Two front doors, one implementation. Where LiteLLM lets a custom provider serve video (1.108.7 and
-1.110.2, not 1.109.3: :mod:`litellm_gmi.video_route`), ``litellm.video_generation(model="gmi/Veo3")``,
+1.110.2, not 1.109.3: :mod:`litellm_gmi.videos.route`), ``litellm.video_generation(model="gmi/Veo3")``,
 ``video_status``, ``video_content`` and the proxy's ``/v1/videos`` reach GMI through
-:class:`~litellm_gmi.video_config.GMIVideoConfig`. These functions work on every supported release (on
-older ones LiteLLM's own refuse ``gmi/`` and point here), and add ``wait=True``. Both build the payload
+:class:`~litellm_gmi.videos.transformation.GMIVideoConfig`. These functions work on every supported release
+(on older ones LiteLLM's own refuse ``gmi/`` and point here), and add ``wait=True``. Both build the payload
 with :func:`prepare` / :meth:`VideoJob.payload`, read answers with :func:`to_video` and
 :func:`content_url`, and send through :class:`~litellm_gmi.media.protocol.QueueProtocol`'s calls.
 
