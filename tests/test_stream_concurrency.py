@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
@@ -55,36 +56,61 @@ def transport(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     return str(request.param)
 
 
+class HeldStreams:
+    """Every stream under :data:`SLOW` has its headers held until :meth:`release_when_held` lets them go.
+
+    Replies used to be held a fixed 0.3 s; on a loaded machine (CI runs four suites on two cores) the
+    first replies left before the 60th request arrived, and the count measured the load, not a cap.
+    """
+
+    def __init__(self, server: FaultServer) -> None:
+        self.server, self.gate = server, threading.Event()
+        reply = Reply(kind="sse", events=good_stream("Par", "is."), gate=self.gate)
+        server.route("POST", f"{SLOW}/chat/completions", reply)
+
+    def release_when_held(self, count: int) -> None:
+        """Release every reply once ``count`` are held at once, or after :data:`GUARD` s if they never
+        are (a thread pool capping the opens): ``server.max_held`` then shows the cap."""
+
+        def watch() -> None:
+            deadline = time.monotonic() + GUARD / 2
+            while self.server.held < count and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.gate.set()
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
 @pytest.fixture
-def slow_streams(fault_gmi: FaultServer) -> FaultServer:
-    """Every stream under :data:`SLOW` answers "Paris." after its headers were held back 0.3 s."""
-    fault_gmi.route(
-        "POST", f"{SLOW}/chat/completions", Reply(kind="sse", events=good_stream("Par", "is."), delay=0.3)
-    )
-    return fault_gmi
+def slow_streams(fault_gmi: FaultServer) -> Iterator[HeldStreams]:
+    held = HeldStreams(fault_gmi)
+    yield held
+    held.gate.set()
 
 
 @pytest.mark.parametrize("count", [12, 60])
 def test_concurrent_streams_to_a_host_name_all_open_at_once(
-    slow_streams: FaultServer, transport: str, count: int
+    slow_streams: HeldStreams, transport: str, count: int
 ) -> None:
     async def main() -> list[str]:
-        base = host_named(slow_streams, SLOW)
+        base = host_named(slow_streams.server, SLOW)
         return await asyncio.gather(*(_stream_text(base) for _ in range(count)))
 
+    slow_streams.release_when_held(count)
     assert _run(main(), None) == ["Paris."] * count
-    assert slow_streams.max_held == count  # all held by the server at once: no thread pool between
+    assert slow_streams.server.max_held == count  # all held by the server at once: no thread pool between
 
 
-def test_under_uvloop(slow_streams: FaultServer, transport: str) -> None:
+def test_under_uvloop(slow_streams: HeldStreams, transport: str) -> None:
     uvloop = pytest.importorskip("uvloop")
 
     async def main() -> list[str]:
-        base = host_named(slow_streams, SLOW)
+        base = host_named(slow_streams.server, SLOW)
         return await asyncio.gather(*(_stream_text(base) for _ in range(12)))
 
+    slow_streams.release_when_held(12)
     assert _run(main(), uvloop.new_event_loop) == ["Paris."] * 12
-    assert slow_streams.max_held == 12
+    assert slow_streams.server.max_held == 12
 
 
 def test_an_unrelated_call_finishes_while_stream_opens_wait(fault_gmi: FaultServer) -> None:
