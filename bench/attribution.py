@@ -61,7 +61,7 @@ PROVIDER = "provider call"
 SEND = "HTTP send"
 _PROVIDER_ENTRIES = (
     # litellm_gmi's CustomLLM entry points, and LiteLLM's OpenAI handler that the built-in row runs.
-    (f"{Path(litellm_gmi.__file__).resolve().parent}/handler.py", ("completion", "acompletion")),
+    (f"{Path(litellm_gmi.__file__).resolve().parent}/provider.py", ("completion", "acompletion")),
     (f"{Path(litellm.__file__).resolve().parent}/llms/openai/openai.py", ("completion", "acompletion")),
 )
 
