@@ -1,5 +1,4 @@
-"""Run by tests/litellm_seams/test_tiktoken_cache.py in a fresh interpreter: ``gmi/`` calls on a machine
-without internet.
+"""Run in a fresh interpreter by tests/litellm_seams/test_tiktoken_cache.py: ``gmi/`` calls offline.
 
 Before anything else it refuses every connection and name lookup that is not 127.0.0.1/localhost, the
 way a firewalled host does. Then it does what the README tells a user to do (``import litellm_gmi``, then

@@ -31,9 +31,8 @@ stream). When the hook itself is missing from ``litellm.callbacks`` (a proxy con
 ``astreaming`` warns once and puts it back for the next call.
 
 LiteLLM internals relied on, each pinned by tests/litellm_seams/test_caller_loop.py on every supported
-release, the
-last two also checked once at run time (:func:`seams_missing`; a missing one is named in a warning and
-streams open lazily):
+release, the last two also checked once at run time (:func:`seams_missing`; a missing one is named in a
+warning and streams open lazily):
 ``litellm.utils.client``'s ``wrapper_async`` awaiting ``async_pre_call_deployment_hook`` inside its
 ``try`` and keeping the dict the hooks return for both the call and its stream check after it
 (``_is_streaming_request``); ``acompletion`` awaiting a coroutine ``completion()`` returns;

@@ -63,9 +63,8 @@ gmi_hooks = GMIHooks()
 def install() -> None:
     """Put :data:`gmi_hooks` in ``litellm.callbacks`` once (again after a proxy config replaced the list)."""
     if gmi_hooks.route is None:
-        from litellm_gmi.native import (
-            routes as native_routes,  # only when registering: it reads the model catalog
-        )
+        # Imported only when registering: it reads the model catalog.
+        from litellm_gmi.native import routes as native_routes
 
         if native_routes.native_routes_available():
             gmi_hooks.route = native_routes.route

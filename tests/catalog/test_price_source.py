@@ -70,8 +70,8 @@ def _check_chunks(chunks: list[Any], expected: str) -> None:
         assert marked.count(expected) >= len(chunks) - 1
     else:
         # LiteLLM < 1.89 rebuilds custom providers' chunks from plain dicts: nothing carries the marker
-        # (as for gmi_price_unknown, tests/catalog/test_unpriced.py); the assembled response's cost still
-        # tells.
+        # (as for gmi_price_unknown, tests/catalog/test_unpriced.py); the assembled response's cost
+        # still tells.
         assert not any(marked)
 
 

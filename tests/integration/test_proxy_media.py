@@ -1,9 +1,8 @@
 """Issue 21 item 3 through a real ``litellm --config`` proxy: an image edit naming a path on the proxy's
 host is a 400, and the path is never opened (a FIFO nobody reads), whether it exists or not.
 
-The proxy is tests/integration/test_proxy_faults.py's: the example config against the independent fault
-server.
-It needs ``litellm-gmi[proxy]`` (skipped with that reason otherwise).
+The proxy is tests/integration/test_proxy_faults.py's: the example config against the independent
+fault server. It needs ``litellm-gmi[proxy]`` (skipped with that reason otherwise).
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 From the SDK, against the independent fault server (tests/fault_server.py): what GMI receives is read from
 its request log, so a field LiteLLM translated, dropped or added shows. The proxy is covered in
-tests/integration/test_proxy_config.py. On LiteLLM 1.81.1, which has no pass-through, the last tests pin the
-bridge.
+tests/integration/test_proxy_config.py. On LiteLLM 1.81.1, which has no pass-through, the last tests
+pin the bridge.
 """
 
 from __future__ import annotations
