@@ -35,6 +35,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from conftest import fast_jobs
 from test_proxy_config import (
     GMI_KEY,
     HANDLER,
@@ -375,13 +376,9 @@ def test_proxy_video_route_serves_gmi_from_any_worker(
     worker's /v1/videos is polled and downloaded through the other with one submit; elsewhere the route
     answers a 400 naming litellm_gmi's functions, and GMI's queue is never called."""
     a, b = workers
-    store = gmi_emulator.state.queue
-    step, store.step = store.step, 0.02
-    try:
+    with fast_jobs(gmi_emulator):
         created = a.post("/v1/videos", {"model": "gmi/Veo3", "prompt": "waves", "seconds": "8"})
         _video_served_by(b, created, gmi_emulator)
-    finally:
-        store.step = step
 
 
 def _video_served_by(b: Worker, created: httpx.Response, gmi_emulator: GMIEmulator) -> None:
@@ -416,9 +413,7 @@ def test_video_job_submitted_in_one_process_is_polled_from_another(gmi_emulator:
     submit (another worker, another pod) polls and downloads it."""
     import litellm_gmi
 
-    store = gmi_emulator.state.queue
-    step, store.step = store.step, 0.02
-    try:
+    with fast_jobs(gmi_emulator):
         video = litellm_gmi.video_generation(
             model="gmi/Veo3", prompt="waves", seconds="8", api_key=GMI_KEY, api_base=gmi_emulator.queue_base
         )
@@ -430,8 +425,6 @@ def test_video_job_submitted_in_one_process_is_polled_from_another(gmi_emulator:
             env={**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"},
             check=False,
         )
-    finally:
-        store.step = step
 
     assert polled.returncode == 0, polled.stderr[-2000:]
     status, size = polled.stdout.split()

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from conftest import fast_jobs
 from test_proxy_config import GMI_KEY, LITELLM_CLI, MASTER_KEY, Proxy, proxy_env, running_proxy
 
 from gmi_emulator import GMIEmulator
@@ -45,10 +46,8 @@ def client(video_proxy: Proxy) -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def fast_queue(gmi_emulator: GMIEmulator) -> Iterator[GMIEmulator]:
-    store = gmi_emulator.state.queue
-    step, store.step = store.step, 0.02
-    yield gmi_emulator
-    store.step = step
+    with fast_jobs(gmi_emulator) as emulator:
+        yield emulator
 
 
 def queue_requests(emulator: GMIEmulator, method: str | None = None) -> list[dict[str, object]]:

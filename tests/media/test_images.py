@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
 
 import litellm
@@ -14,15 +13,6 @@ from gmi_emulator import GMIEmulator
 from gmi_emulator.queue.artifacts import MEDIA
 from litellm_gmi.media import RequestFailedError
 from litellm_gmi.media.images import prepare
-
-
-@pytest.fixture
-def fast_queue(gmi_env: GMIEmulator) -> Iterator[GMIEmulator]:
-    """Jobs progress every 20 ms so recording takes no time; replays do not wait at all."""
-    store = gmi_env.state.queue
-    step, store.step = store.step, 0.02
-    yield gmi_env
-    store.step = step
 
 
 def posted(emulator: GMIEmulator) -> list[dict]:

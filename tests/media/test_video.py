@@ -3,14 +3,11 @@ video API reaching ``gmi/`` where it can is tests/videos/test_video_litellm.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import litellm
 import pytest
 from litellm.types.videos.main import VideoObject
 
 import litellm_gmi
-from gmi_emulator import GMIEmulator
 from gmi_emulator.queue.artifacts import MEDIA
 from litellm_gmi.media import (
     avideo_content,
@@ -21,14 +18,6 @@ from litellm_gmi.media import (
     video_status,
 )
 from litellm_gmi.media.video_params import video_payload
-
-
-@pytest.fixture
-def fast_queue(gmi_env: GMIEmulator) -> Iterator[GMIEmulator]:
-    store = gmi_env.state.queue
-    step, store.step = store.step, 0.02
-    yield gmi_env
-    store.step = step
 
 
 @pytest.mark.vcr

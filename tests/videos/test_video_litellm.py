@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import litellm
@@ -29,14 +28,6 @@ HOOK = litellm_routes_video()
 needs_hook = pytest.mark.skipif(not HOOK, reason="this LiteLLM has no custom-provider video hook")
 POLL_LIMIT = 400
 """Status polls allowed before a test gives up on the emulator finishing a job (it takes ~0.1 s)."""
-
-
-@pytest.fixture
-def fast_queue(gmi_env: GMIEmulator) -> Iterator[GMIEmulator]:
-    store = gmi_env.state.queue
-    step, store.step = store.step, 0.02
-    yield gmi_env
-    store.step = step
 
 
 @pytest.fixture
