@@ -134,7 +134,7 @@ class _Call:
         if isinstance(exc, httpx.HTTPStatusError):
             response = exc.response
             error = CONFIG.get_error_class(response.text, response.status_code, response.headers)
-            error.request = httpx.Request(response.request.method, response.request.url)
+            error.request = response.request  # only its method and URL reach the exception raised
             return from_base_exception(error, model=self.model, secrets=self.credentials.secrets)
         if isinstance(exc, httpx.TimeoutException):
             timeout: Exception = Timeout(

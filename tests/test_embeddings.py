@@ -192,3 +192,4 @@ async def test_an_echoed_key_and_organisation_are_masked(fault_gmi: Any, is_asyn
     assert "no access: key=****" in str(caught.value)
     assert caught.value.__cause__ is None
     assert caught.value.__suppress_context__
+    assert "authorization" not in {name.lower() for name in caught.value.response.request.headers}
