@@ -27,6 +27,8 @@ MODEL = "gmi/deepseek-ai/DeepSeek-V3.2"
 MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
 GUARD = 30.0
 """Seconds before a test gives up on a deadlock: generous, never a measurement."""
+STALL = 3.0
+"""Seconds with no new request held after which the opens are taken to be capped (a thread pool)."""
 SLOW = "/slow/v1"
 """Streams go to this prefix of the fault server, so their held replies are routed apart from others."""
 
@@ -69,13 +71,19 @@ class HeldStreams:
         server.route("POST", f"{SLOW}/chat/completions", reply)
 
     def release_when_held(self, count: int) -> None:
-        """Release every reply once ``count`` are held at once, or after :data:`GUARD` s if they never
-        are (a thread pool capping the opens): ``server.max_held`` then shows the cap."""
+        """Release every reply once ``count`` are held at once, or once no new request has arrived for
+        :data:`STALL` s (a thread pool capping the opens): ``server.max_held`` then shows the cap.
+
+        A stall, not a deadline: under load the requests keep arriving, only more slowly, and a fixed
+        deadline released them before the last one came (the count then measured the machine).
+        """
 
         def watch() -> None:
-            deadline = time.monotonic() + GUARD / 2
-            while self.server.held < count and time.monotonic() < deadline:
+            seen, last_arrival = self.server.held, time.monotonic()
+            while self.server.held < count and time.monotonic() - last_arrival < STALL:
                 time.sleep(0.01)
+                if self.server.held != seen:
+                    seen, last_arrival = self.server.held, time.monotonic()
             self.gate.set()
 
         threading.Thread(target=watch, daemon=True).start()
