@@ -109,6 +109,7 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
     async def acompletion(self, model: str, messages: list[Any], *args: Any, **kwargs: Any) -> ModelResponse:
         """A non-streamed async call, or an async stream
         :mod:`~litellm_gmi.litellm_seams.caller_loop` made awaitable."""
+        hooks.restore()
         price_source = unpriced.check(model)
         secrets = _secrets(kwargs)
         if caller_loop.take(_litellm_params(kwargs).get("litellm_call_id")):
@@ -149,9 +150,8 @@ class GMIProvider(CustomLLM, GMIVideoConfig):
         straight to ``CustomStreamWrapper``, which iterates it without awaiting (1.81.1 to 1.110.2):
         the supertype's type is wrong here. Nothing here waits: it runs on the loop's default executor.
         """
-        if not hooks.installed():
+        if hooks.restore():
             caller_loop.warn_hook_missing()
-            hooks.install()  # back for the next call, after a proxy config replaced litellm.callbacks
         price_source = unpriced.check(model)
         secrets = _secrets(kwargs)
         opening = functools.partial(self._open_async_stream, model, messages, args, kwargs, secrets)

@@ -147,7 +147,7 @@ def warn_hook_missing() -> None:
     _log.warning(
         "litellm_gmi: litellm_gmi.native.hooks.GMIHooks was not in litellm.callbacks (its"
         " async_pre_call_deployment_hook), so this async gmi/ stream opens at its first iteration and a"
-        " 429 or 5xx before its first byte is not retried; it is back in litellm.callbacks for the next call"
+        " 429 or 5xx before its first byte is not retried"
     )
 
 

@@ -19,6 +19,8 @@ and 1.3% of an async one (bench, LiteLLM 1.106.2); one logger does all its jobs,
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +36,7 @@ from litellm_gmi.litellm_seams import (
 )
 
 Route = Callable[[dict[str, Any], Any], "dict[str, Any] | None"]
+_log = logging.getLogger(__name__)
 
 
 class GMIHooks(CustomLogger):
@@ -76,6 +79,31 @@ def install() -> None:
 
 def installed() -> bool:
     return any(callback is gmi_hooks for callback in litellm.callbacks)
+
+
+def restore() -> bool:
+    """Put :data:`gmi_hooks` back if something replaced ``litellm.callbacks``; True if it was gone.
+
+    A proxy config's ``callbacks:`` given as one name replaces the list (a list of names extends it;
+    LiteLLM's ``initialize_callbacks_on_proxy``, 1.81.1 to 1.110.2), after the package registered when
+    it was imported first. The provider's async entry points call this, so one ``gmi/`` call brings the
+    hook back for the calls after it.
+    """
+    if installed():
+        return False
+    _warn_replaced()
+    install()
+    return True
+
+
+@functools.cache
+def _warn_replaced() -> None:
+    _log.warning(
+        "litellm_gmi: its hook (litellm_gmi.native.hooks.GMIHooks) was not in litellm.callbacks, which a"
+        " proxy config's `callbacks:` written as one name replaces; it is back for the next call. Until"
+        " now gmi/ /v1/messages and /v1/responses took LiteLLM's bridge, and async speech,"
+        " transcription and rerank were not refused. Write `callbacks: [name]` (a list) to keep it."
+    )
 
 
 def uninstall() -> None:
