@@ -244,10 +244,11 @@ def gmi_env(gmi_emulator: GMIEmulator, monkeypatch: pytest.MonkeyPatch) -> GMIEm
 
 
 @contextmanager
-def fast_jobs(emulator: GMIEmulator) -> Iterator[GMIEmulator]:
-    """The emulator's queue jobs progress every 20 ms: recording takes no time, replays do not wait."""
+def fast_jobs(emulator: GMIEmulator, step: float = 0.02) -> Iterator[GMIEmulator]:
+    """The emulator's queue jobs progress every ``step`` seconds of real time: by default 20 ms, so
+    recording takes no time and replays do not wait; an hour keeps a job unfinished whatever the load."""
     store = emulator.state.queue
-    step, store.step = store.step, 0.02
+    step, store.step = store.step, step
     try:
         yield emulator
     finally:

@@ -61,7 +61,8 @@ def test_submit_validation(http):
         ("Veo3", ["dispatched", "processing", "success"]),  # the video API reference's Veo3 example
     ],
 )
-def test_status_progresses_with_the_state_clock(emu, http, model, statuses):
+def test_status_progresses_with_the_state_clock(emu, http, model, statuses, monkeypatch):
+    monkeypatch.setattr(emu.state.queue, "step", 60.0)  # only the advanced clock moves the job, not load
     job = http.post("/requests", json={"model": model, "payload": {"prompt": "x"}}).json()
     assert job["status"] == statuses[0]
     assert job["outcome"] is None

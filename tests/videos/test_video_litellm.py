@@ -14,6 +14,7 @@ from typing import Any
 
 import litellm
 import pytest
+from conftest import fast_jobs
 from litellm.types.videos.main import VideoObject
 
 import litellm_gmi
@@ -100,10 +101,11 @@ def test_a_failed_job_reports_gmi_reason_in_its_status(fast_queue: GMIEmulator) 
 
 
 @needs_hook
-def test_content_before_completion_is_a_bad_request(fast_queue: GMIEmulator) -> None:
-    video = litellm.video_generation(model="gmi/Veo3", prompt="not yet")
-    with pytest.raises(litellm.BadRequestError, match="content exists once it completes") as caught:
-        litellm.video_content(video.id)
+def test_content_before_completion_is_a_bad_request(gmi_env: GMIEmulator) -> None:
+    with fast_jobs(gmi_env, step=3600):  # unfinished however long the calls take under load
+        video = litellm.video_generation(model="gmi/Veo3", prompt="not yet")
+        with pytest.raises(litellm.BadRequestError, match="content exists once it completes") as caught:
+            litellm.video_content(video.id)
     assert str(caught.value).count("BadRequestError") == 1  # not wrapped twice on the way out
 
 
