@@ -483,33 +483,34 @@ class _CostRecorder(litellm.integrations.custom_logger.CustomLogger):  # type: i
     def __init__(self) -> None:
         super().__init__()
         self.by_call: dict[str, float] = {}
-        self.events: list[tuple[str, str]] = []
+        self.events: list[tuple[str, str, str]] = []
+        """(call id, hook, response id) per event."""
 
-    @property
-    def costs(self) -> list[float]:
-        return list(self.by_call.values())
+    def repeated(self, call_id: str) -> int:
+        """Events one hook received twice for this call: what a double-logging route would cause."""
+        events = [event for event in self.events if event[0] == call_id]
+        return len(events) - len(set(events))
 
-    @property
-    def repeated(self) -> int:
-        """Events one hook received twice for the same call: what a double-logging route would cause."""
-        return len(self.events) - len(set(self.events))
+    def calls_logging(self, response_id: str) -> set[str]:
+        """The call ids under which this response was logged: one, unless a route logs it twice."""
+        return {call_id for call_id, _, logged in self.events if logged == response_id}
 
     def clear(self) -> None:
         self.by_call.clear()
         self.events.clear()
 
-    def _record(self, kwargs: Any, hook: str = "sync") -> None:
+    def _record(self, kwargs: Any, response_obj: Any, hook: str) -> None:
         call_id = str(kwargs.get("litellm_call_id"))
         self.by_call[call_id] = kwargs["response_cost"]
-        self.events.append((call_id, hook))
+        self.events.append((call_id, hook, str(getattr(response_obj, "id", None))))
 
     def log_success_event(self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any) -> None:
-        self._record(kwargs)
+        self._record(kwargs, response_obj, "sync")
 
     async def async_log_success_event(
         self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
     ) -> None:
-        self._record(kwargs, "async")
+        self._record(kwargs, response_obj, "async")
 
 
 _RECORDER = _CostRecorder()
@@ -525,23 +526,24 @@ def cost_recorder() -> _CostRecorder:
     return _RECORDER
 
 
-def _wait_for(recorder: _CostRecorder, count: int) -> None:
-    """LiteLLM runs success callbacks on a worker thread; give it a bounded moment."""
+def _logged_cost(recorder: _CostRecorder, call_id: str) -> float:
+    """The cost logged for this call: LiteLLM runs success callbacks on a worker thread, so give it a
+    bounded moment. Keyed by the call's id, as a late event of an earlier test may still arrive."""
     import time
 
-    for _ in range(800):
-        if len(recorder.costs) >= count:
-            return
+    for _ in range(2000):
+        if call_id in recorder.by_call:
+            return recorder.by_call[call_id]
         time.sleep(0.01)
+    raise AssertionError(f"no success callback for call {call_id}")
 
 
 @pytest.mark.vcr
 def test_success_callback_runs_once_with_the_cost(vcr: Any, cost_recorder: _CostRecorder) -> None:
-    litellm.completion(model=MODEL, messages=MESSAGES)
-    _wait_for(cost_recorder, 1)
-    assert len(cost_recorder.costs) == 1
-    assert cost_recorder.repeated == 0
-    assert cost_recorder.costs[0] > 0
+    response = litellm.completion(model=MODEL, messages=MESSAGES, litellm_call_id="cost-sync")
+    assert _logged_cost(cost_recorder, "cost-sync") > 0
+    assert cost_recorder.repeated("cost-sync") == 0
+    assert cost_recorder.calls_logging(response.id) == {"cost-sync"}
 
 
 @pytest.mark.skipif(
@@ -551,12 +553,13 @@ def test_success_callback_runs_once_with_the_cost(vcr: Any, cost_recorder: _Cost
 )
 @pytest.mark.vcr
 def test_stream_callback_runs_once_with_gmis_usage_cost(vcr: Any, cost_recorder: _CostRecorder) -> None:
-    chunks = list(litellm.completion(model=MODEL, messages=MESSAGES, stream=True))
+    chunks = list(
+        litellm.completion(model=MODEL, messages=MESSAGES, stream=True, litellm_call_id="cost-stream")
+    )
     assert chunks
-    _wait_for(cost_recorder, 1)
-    assert len(cost_recorder.costs) == 1
-    assert cost_recorder.repeated == 0
-    assert cost_recorder.costs[0] > 0
+    assert _logged_cost(cost_recorder, "cost-stream") > 0
+    assert cost_recorder.repeated("cost-stream") == 0
+    assert cost_recorder.calls_logging(chunks[0].id) == {"cost-stream"}
 
 
 @pytest.mark.parametrize("stream", [False, True])
