@@ -259,9 +259,12 @@ async def test_500_concurrent_calls_without_errors_or_leaked_connections(gmi_env
     assert not [r for r in second if isinstance(r, BaseException)]
     after_second = open_connections(gmi_env.port)
     assert chat_requests(gmi_env) == 1000
-    # Kept-alive connections stay pooled, but a second burst must reuse them rather than open more.
+    # Kept-alive connections stay pooled, but a second burst must reuse them rather than open more:
+    # both bursts together stay within one connection per concurrent call (a leak would be ~1000). Not
+    # `after_second <= after_first`: how many calls are in flight at once, and so pooled, depends on
+    # the machine's load during each burst.
     assert after_first - before <= 500
-    assert after_second <= after_first, (before, after_first, after_second)
+    assert after_second - before <= 500, (before, after_first, after_second)
 
 
 # ------------------------------------------------------------------------------- media status polls ---

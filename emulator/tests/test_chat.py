@@ -555,9 +555,8 @@ def test_500_concurrent_streams(emu):
 
             return await asyncio.gather(*(one(i) for i in range(500)))
 
-    started = time.monotonic()
-    assert asyncio.run(run()) == [200] * 500
-    assert time.monotonic() - started < 15
+    # A hang guard, not a measurement: the benchmarks time this load.
+    assert asyncio.run(asyncio.wait_for(run(), 120)) == [200] * 500
 
 
 # -------------------------------------------------------------------------------------- lifecycle ---

@@ -214,7 +214,7 @@ def test_only_public_hosts_or_the_queues_own_are_fetched(queue_gmi: FaultServer,
 
 def test_an_artifact_redirect_to_a_private_host_is_refused(queue_gmi: FaultServer) -> None:
     queue_gmi.route("GET", "/out/a.png", redirect("http://169.254.169.254/latest/meta-data/"))
-    with client(timeout=1) as queue, pytest.raises(UnsafeURLError, match="link-local"):
+    with client(timeout=10) as queue, pytest.raises(UnsafeURLError, match="link-local"):
         queue.fetch(queue_gmi.root + "/out/a.png")
 
 

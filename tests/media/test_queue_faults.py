@@ -33,6 +33,17 @@ IMAGE_MODEL = "seedream-5.0-lite"
 FAST_WAIT = {"poll_interval": 0.02, "max_poll_interval": 0.05}
 
 
+def fake_time() -> dict[str, Any]:
+    """A client's ``sleep`` and ``clock`` where only the sleeps move time: the number of polls in a
+    wait is then fixed by its schedule, not by how fast the machine answers them."""
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    return {"sleep": sleep, "clock": lambda: now[0]}
+
+
 def record(status: str, *, created: int = 100, updated: int = 101, **extra: Any) -> dict[str, Any]:
     return {
         "request_id": "req-1",
@@ -169,7 +180,7 @@ def test_fetch_of_something_that_is_not_a_url_is_a_bad_request() -> None:
 def test_a_wait_whose_polls_all_fail_reports_the_poll_error(queue_gmi: FaultServer) -> None:
     never_touched = QueueRequest.from_json(record("queued", updated=100))
     queue_gmi.route("GET", "/requests/req-1", Reply(status=503, body={"error": "status service down"}))
-    with RequestQueueClient() as queue, pytest.raises(QueueTimeoutError) as caught:
+    with RequestQueueClient(**fake_time()) as queue, pytest.raises(QueueTimeoutError) as caught:
         queue.wait(never_touched, timeout=0.2, **FAST_WAIT)
     assert not isinstance(caught.value, QueueStuckError)  # not "model may be unavailable"
     assert "status service down" in str(caught.value)
@@ -179,7 +190,7 @@ def test_a_wait_whose_polls_all_fail_reports_the_poll_error(queue_gmi: FaultServ
 
 def test_a_wait_that_saw_the_job_untouched_still_reports_it_stuck(queue_gmi: FaultServer) -> None:
     queue_gmi.route("GET", "/requests/req-1", Reply(body=record("queued", updated=100)))
-    with RequestQueueClient() as queue, pytest.raises(QueueStuckError, match="never picked up"):
+    with RequestQueueClient(**fake_time()) as queue, pytest.raises(QueueStuckError, match="never picked up"):
         queue.wait("req-1", timeout=0.2, **FAST_WAIT)
 
 
