@@ -244,14 +244,23 @@ def test_org_id_argument_is_only_echoed_by_litellms_argument_dump(
             assert any(echo in line for echo in echoes), line
 
 
+HANDLER_THREADS = ("(success_handler)", "(failure_handler)")
+"""How Python names a thread started with ``threading.Thread(target=logging_obj.failure_handler)``, as
+LiteLLM's stream wrapper does (1.110.2), outside its logging pool."""
+
+
 def _finish_earlier_logging() -> None:
-    """Let LiteLLM's logging pool finish earlier tests' success handlers (e.g. stale Routers' callbacks,
-    which print with debug on): the pool's queue is FIFO, so a no-op per worker returns after them."""
+    """Let earlier tests' logging handlers finish (e.g. stale Routers' callbacks, which print with debug
+    on): those queued in LiteLLM's logging pool (FIFO, so a no-op per worker returns after them), and
+    the handler threads LiteLLM starts by themselves, which the pool knows nothing of."""
     from concurrent.futures import wait
 
     from litellm.litellm_core_utils.thread_pool_executor import executor
 
     wait([executor.submit(lambda: None) for _ in range(executor._max_workers)], timeout=10)
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.name.endswith(HANDLER_THREADS):
+            thread.join(timeout=10)
 
 
 def after_each_call() -> None:
