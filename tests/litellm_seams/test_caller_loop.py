@@ -141,7 +141,7 @@ async def test_a_stream_is_logged_as_one_stream(fault_gmi: FaultServer) -> None:
         fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is.")))
         stream = await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True)
         assert await _text(stream) == "Paris."
-        for _ in range(200):  # LiteLLM logs a finished stream's success in a task of its own
+        for _ in range(2000):  # LiteLLM logs a finished stream's success in a task of its own
             if recorder.events:
                 break
             await asyncio.sleep(0.01)
