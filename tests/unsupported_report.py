@@ -230,9 +230,9 @@ listed = Attempts()  # what a config's `callbacks:` names; it replaces litellm.c
 def measure_proxy(refusals: str, callbacks: str = "") -> dict[str, str]:
     """Each route of a LiteLLM proxy (Router ``num_retries: 2``) for a ``gmi/`` deployment.
 
-    ``callbacks="first"`` puts a ``callbacks:`` list in ``litellm_settings`` before
-    ``custom_provider_map`` (the proxy then replaces ``litellm.callbacks`` after the package registered),
-    ``"last"`` after it.
+    ``callbacks="first"`` puts a one-name ``callbacks:`` in ``litellm_settings`` before
+    ``custom_provider_map`` (the proxy then replaces ``litellm.callbacks`` after the package registered;
+    a list of names would extend it), ``"last"`` after it.
     """
     import tempfile
 
