@@ -21,10 +21,13 @@ import importlib.util
 import json
 import os
 import re
-from collections.abc import Iterator
+from asyncio import sleep as _asleep
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from time import monotonic as _monotonic
+from time import sleep as _sleep
+from typing import Any, TypeVar
 
 # LiteLLM reads these at import time: never fetch the remote cost map, and use httpx (which VCR records)
 # rather than the aiohttp transport for async calls. tiktoken's files need nothing: `import litellm_gmi`
@@ -43,6 +46,7 @@ import yaml
 from gmi_emulator import GMIEmulator
 from litellm_gmi.constants import API_KEY_ENVS, DEFAULT_API_BASE, DEFAULT_QUEUE_API_BASE
 
+T = TypeVar("T")
 CASSETTE_ROOT = Path(__file__).parent / "cassettes"
 TEST_API_KEY = "sk-gmi-test-0000000000000000000000"
 
@@ -248,11 +252,11 @@ def fast_jobs(emulator: GMIEmulator, step: float = 0.02) -> Iterator[GMIEmulator
     """The emulator's queue jobs progress every ``step`` seconds of real time: by default 20 ms, so
     recording takes no time and replays do not wait; an hour keeps a job unfinished whatever the load."""
     store = emulator.state.queue
-    step, store.step = store.step, step
+    previous, store.step = store.step, step
     try:
         yield emulator
     finally:
-        store.step = step
+        store.step = previous
 
 
 @pytest.fixture
@@ -309,6 +313,26 @@ def refusing_model(monkeypatch: pytest.MonkeyPatch) -> str:
     rows = {model: {**load_catalog()["openai/gpt-4o"], "id": model, "supports_reasoning": False}}
     monkeypatch.setattr(capabilities, "entry", lambda name: rows.get(name) or load_catalog().get(name))
     return model
+
+
+# ---------------------------------------------------------------------------- state others update ---
+def eventually(read: Callable[[], T], done: Callable[[T], bool], within: float) -> T:
+    """``read()`` once ``done`` holds for it, else its last value after ``within`` s: for state another
+    thread updates on its own time (a server's log, LiteLLM's logging threads, a socket's far end). The
+    caller asserts on the value, so a wait that runs out fails there, and a condition that can never
+    hold (a leak) fails too. Real sleeps, so a test's patched ``time.sleep`` does not shorten it."""
+    deadline = _monotonic() + within
+    while not done(value := read()) and _monotonic() < deadline:
+        _sleep(0.01)
+    return value
+
+
+async def aeventually(read: Callable[[], T], done: Callable[[T], bool], within: float) -> T:
+    """:func:`eventually` for state updated on the test's own event loop (LiteLLM's logging tasks)."""
+    deadline = _monotonic() + within
+    while not done(value := read()) and _monotonic() < deadline:
+        await _asleep(0.01)
+    return value
 
 
 def closed_port() -> int:

@@ -14,6 +14,7 @@ import jsonschema
 import litellm
 import openai
 import pytest
+from conftest import eventually
 
 from gmi_emulator import Fault
 from litellm_gmi.litellm_seams.version import STREAM_PASSTHROUGH
@@ -529,13 +530,9 @@ def cost_recorder() -> _CostRecorder:
 def _logged_cost(recorder: _CostRecorder, call_id: str) -> float:
     """The cost logged for this call: LiteLLM runs success callbacks on a worker thread, so give it a
     bounded moment. Keyed by the call's id, as a late event of an earlier test may still arrive."""
-    import time
-
-    for _ in range(2000):
-        if call_id in recorder.by_call:
-            return recorder.by_call[call_id]
-        time.sleep(0.01)
-    raise AssertionError(f"no success callback for call {call_id}")
+    cost = eventually(lambda: recorder.by_call.get(call_id), lambda logged: logged is not None, 20)
+    assert cost is not None, f"no success callback for call {call_id}"
+    return cost
 
 
 @pytest.mark.vcr

@@ -15,6 +15,7 @@ from typing import Any
 
 import litellm
 import pytest
+from conftest import aeventually
 from litellm.integrations.custom_logger import CustomLogger
 from litellm.llms.custom_llm import CustomLLM, custom_chat_llm_router
 from sleep_recorder import SleepRecorder
@@ -141,10 +142,8 @@ async def test_a_stream_is_logged_as_one_stream(fault_gmi: FaultServer) -> None:
         fault_gmi.script(Reply(kind="sse", events=good_stream("Par", "is.")))
         stream = await litellm.acompletion(model=MODEL, messages=MESSAGES, stream=True)
         assert await _text(stream) == "Paris."
-        for _ in range(2000):  # LiteLLM logs a finished stream's success in a task of its own
-            if recorder.events:
-                break
-            await asyncio.sleep(0.01)
+        # LiteLLM logs a finished stream's success in a task of its own.
+        await aeventually(lambda: recorder.events, bool, 20)
     finally:
         litellm.callbacks.remove(recorder)
     assert len(recorder.events) == 1

@@ -11,13 +11,13 @@ import asyncio
 import gc
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import litellm
 import pytest
+from conftest import eventually
 from litellm.llms.custom_httpx.http_handler import AsyncHTTPHandler, HTTPHandler
 
 from litellm_gmi.litellm_seams.http_clients import ClosingAsyncClient, ClosingSyncClient, pooled_sync_client
@@ -60,10 +60,7 @@ def settles(count: Callable[[], int], at_most: int) -> int:
     """``count()`` once it is at most ``at_most``, or after :data:`SETTLE` s: the in-process server
     closes its end of a connection the client dropped a moment later, on its own thread (a lag that
     a loaded machine lengthens), while a leak (one socket per failure) never settles."""
-    deadline = time.monotonic() + SETTLE
-    while (value := count()) > at_most and time.monotonic() < deadline:
-        time.sleep(0.02)
-    return value
+    return eventually(count, lambda value: value <= at_most, SETTLE)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ pin the bridge.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import json
 import os
@@ -17,7 +16,7 @@ from typing import Any
 import litellm
 import pytest
 from catalog_prices import catalog_cost
-from conftest import needs_proxy_dependencies
+from conftest import aeventually, needs_proxy_dependencies
 
 import litellm_gmi
 from litellm_gmi.constants import API_KEY_ENVS
@@ -70,13 +69,14 @@ def recorder() -> _Recorder:
 
 async def _logged(recorder: _Recorder, call_id: str) -> dict[str, Any]:
     """LiteLLM logs success on a background task (a late one from an earlier test may arrive too)."""
-    for _ in range(500):
-        calls = [call for call in recorder.calls if call.get("litellm_call_id") == call_id]
-        if calls:
-            (call,) = calls
-            return call
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"no success callback for call {call_id}")
+
+    def calls() -> list[dict[str, Any]]:
+        return [call for call in recorder.calls if call.get("litellm_call_id") == call_id]
+
+    logged = await aeventually(calls, bool, 5)
+    assert logged, f"no success callback for call {call_id}"
+    (call,) = logged
+    return call
 
 
 def _sse(raw: bytes) -> list[dict[str, Any]]:
