@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import logging
 import os
 import re
 from asyncio import sleep as _asleep
@@ -40,11 +41,30 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # token_counter on Llama ids would
 os.environ["LITELLM_GMI_CATALOG"] = str(Path(__file__).parent / "no-such-dir" / "catalog_overlay.json")
 os.environ.pop("LITELLM_GMI_REFRESH_ON_START", None)
 
+
 import pytest
 import yaml
 
 from gmi_emulator import GMIEmulator
 from litellm_gmi.constants import API_KEY_ENVS, DEFAULT_API_BASE, DEFAULT_QUEUE_API_BASE
+
+
+class _SnapshotLoggerDict(dict):  # type: ignore[type-arg]
+    """logging's registry of loggers, whose ``values()`` is a copy, taken at once under the GIL.
+
+    pytest (9.1 and 9.2 seen) iterates ``logging.root.manager.loggerDict.values()`` in ``catching_logs``
+    at every test phase, without logging's lock, so a logger another thread creates meanwhile (LiteLLM's
+    logging threads import modules lazily, each with its ``getLogger(__name__)``) failed a teardown
+    with "dictionary changed size during iteration" (once, CI's proxy leg, in a pure unit test). Only
+    pytest's iteration changes: ``getLogger`` still reads and writes this same dict under its lock.
+    """
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return list(super().values())
+
+
+logging.root.manager.loggerDict = _SnapshotLoggerDict(logging.root.manager.loggerDict)
+
 
 T = TypeVar("T")
 CASSETTE_ROOT = Path(__file__).parent / "cassettes"
